@@ -1,0 +1,5 @@
+import sys
+
+from sozialatlas.cli import main
+
+sys.exit(main())

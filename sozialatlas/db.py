@@ -1,0 +1,232 @@
+"""Build the DuckDB database from the committed data/ and geodata/ files.
+
+The database is a cache of the committed files: it can always be rebuilt, so it is not committed.
+A build writes a new file beside the target and renames it into place, so an interrupted build never
+leaves a half-written database behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import shapely
+
+from sozialatlas import paths
+from sozialatlas.errors import SozialatlasError
+
+SCHEMA_VERSION = "1"
+
+GEBIETSSTAENDE = [
+    # id, Ebene, Name, gültig von, gültig bis
+    ("bis-2021-06-30", "kreis", "Kreise bis 30.06.2021 (23)", None, "2021-06-30"),
+    ("ab-2021-07-01", "kreis", "Kreise ab 01.07.2021 (22)", "2021-07-01", None),
+    ("2021-12-31", "gemeinde", "Gemeinden, Gebietsstand 31.12.2021 (631)", "2021-12-31", None),
+    ("-", "land", "Land Thüringen", None, None),
+]
+
+# (file, ebene, gebietsstand) of every committed boundary layer.
+LAYERS = [
+    ("land.geojson", "land", "-"),
+    ("kreise_bis-2021-06-30.geojson", "kreis", "bis-2021-06-30"),
+    ("kreise_ab-2021-07-01.geojson", "kreis", "ab-2021-07-01"),
+    ("gemeinden_2021-12-31.geojson", "gemeinde", "2021-12-31"),
+    ("gemeindeverbaende_2021-12-31.geojson", "gemeindeverband", "2021-12-31"),
+]
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE lebenslage (id TEXT PRIMARY KEY, name TEXT NOT NULL, reihenfolge INTEGER, beschreibung TEXT);
+CREATE TABLE quelle (id TEXT PRIMARY KEY, titel TEXT, herausgeber TEXT, lizenz TEXT, stand TEXT,
+                     referenz TEXT, hinweis TEXT);
+CREATE TABLE gebietsstand (id TEXT PRIMARY KEY, ebene TEXT, name TEXT, gueltig_von DATE, gueltig_bis DATE);
+CREATE TABLE region (
+    ebene TEXT NOT NULL, schluessel TEXT NOT NULL, gebietsstand TEXT NOT NULL,
+    name TEXT NOT NULL, bez TEXT, parent TEXT, kreis_bis TEXT, kreis_ab TEXT, verband TEXT,
+    flaeche_km2 DOUBLE, geometrie_quelle TEXT, geom BLOB, beispiel BOOLEAN DEFAULT false,
+    PRIMARY KEY (ebene, schluessel, gebietsstand));
+CREATE TABLE indikator (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, lebenslage TEXT NOT NULL, einheit TEXT, definition TEXT,
+    zaehler TEXT, nenner TEXT, formel TEXT, abgeleitet BOOLEAN, polaritaet TEXT, dezimalen INTEGER,
+    ebenen TEXT, aggregation TEXT, quelle TEXT, lizenz TEXT, beispiel BOOLEAN DEFAULT false);
+CREATE TABLE beobachtung (
+    indikator TEXT NOT NULL, ebene TEXT NOT NULL, schluessel TEXT NOT NULL, gebietsstand TEXT NOT NULL,
+    jahr INTEGER NOT NULL, stand TEXT NOT NULL, wert DOUBLE, zaehler DOUBLE, nenner DOUBLE,
+    status TEXT NOT NULL, quelle TEXT NOT NULL, hinweis TEXT, beispiel BOOLEAN DEFAULT false);
+CREATE TABLE strategie (ags TEXT, kreis TEXT, titel TEXT, beschlossen_am DATE, gremium TEXT, schwerpunkte TEXT);
+CREATE TABLE ziel (lebenslage TEXT, lebenslage_bezeichnung TEXT, ziel TEXT, nennungen INTEGER);
+CREATE TABLE lebenslage_nennung (lebenslage TEXT, lebenslage_bezeichnung TEXT, nennungen INTEGER,
+                                 strategien_gesamt INTEGER);
+"""
+
+
+class DatabaseError(SozialatlasError):
+    pass
+
+
+def input_files(data_dir: Path = paths.DATA_DIR, geodata_dir: Path = paths.GEODATA_DIR) -> list[Path]:
+    files = sorted(Path(data_dir).rglob("*.csv")) + sorted(Path(geodata_dir).glob("*.geojson"))
+    return [f for f in files if f.is_file()]
+
+
+def data_hash(data_dir: Path = paths.DATA_DIR, geodata_dir: Path = paths.GEODATA_DIR) -> str:
+    """Fingerprint of the committed inputs: a database built from other inputs is stale."""
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for f in input_files(data_dir, geodata_dir):
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _nullify(df: pd.DataFrame) -> pd.DataFrame:
+    return df.replace({"": None})
+
+
+def _regions(geodata_dir: Path) -> pd.DataFrame:
+    rows = []
+    for fname, ebene, stand in LAYERS:
+        path = Path(geodata_dir) / fname
+        if not path.exists():
+            if ebene == "gemeindeverband":
+                continue  # optional layer
+            raise DatabaseError(f"Gebietsdatei {path} fehlt: bitte `python -m sozialatlas etl` ausführen.")
+        fc = json.loads(path.read_text(encoding="utf-8"))
+        for feat in fc["features"]:
+            p = feat["properties"]
+            geom = shapely.from_geojson(json.dumps(feat["geometry"]))
+            kreis_ab = p.get("kreis_ab")
+            parent = {"land": None, "kreis": "16", "gemeinde": kreis_ab, "gemeindeverband": kreis_ab}[ebene]
+            rows.append({
+                "ebene": ebene, "schluessel": str(p["schluessel"]), "gebietsstand": stand,
+                "name": p["name"], "bez": p.get("bez"), "parent": parent,
+                "kreis_bis": p.get("kreis_bis"), "kreis_ab": kreis_ab, "verband": p.get("verband"),
+                "flaeche_km2": p.get("flaeche_km2"), "geometrie_quelle": p.get("geometrie_quelle"),
+                "geom": shapely.to_wkb(geom), "beispiel": False,
+            })
+    return pd.DataFrame(rows)
+
+
+def _observations(data_dir: Path) -> pd.DataFrame:
+    files = sorted((Path(data_dir) / "beobachtungen").glob("*.csv"))
+    if not files:
+        raise DatabaseError(f"Keine Beobachtungen unter {data_dir}/beobachtungen: ETL ausführen.")
+    df = pd.concat([_read_csv(f) for f in files], ignore_index=True)
+    out = _nullify(df)
+    for col in ("wert", "zaehler", "nenner"):
+        out[col] = pd.to_numeric(out[col], errors="raise")
+    out["jahr"] = out["jahr"].astype(int)
+    out["beispiel"] = False
+    return out
+
+
+def _indicators(data_dir: Path) -> pd.DataFrame:
+    df = _nullify(_read_csv(Path(data_dir) / "indikatoren.csv"))
+    df["abgeleitet"] = df["abgeleitet"].eq("ja")
+    df["dezimalen"] = pd.to_numeric(df["dezimalen"]).astype("Int64")
+    df["beispiel"] = False
+    return df
+
+
+def _seed_tables(con, data_dir: Path) -> None:
+    d = Path(data_dir)
+    if (d / "strategien.csv").exists():
+        s = _nullify(_read_csv(d / "strategien.csv"))
+        con.register("s_df", s)
+        con.execute("INSERT INTO strategie SELECT ags, kreis, titel, TRY_CAST(beschlossen_am AS DATE), "
+                    "gremium, schwerpunkte FROM s_df")
+    if (d / "ziele.csv").exists():
+        z = _nullify(_read_csv(d / "ziele.csv"))
+        con.register("z_df", z)
+        con.execute("INSERT INTO ziel SELECT lebenslage, COALESCE(lebenslage_bezeichnung, lebenslage), "
+                    "gruppiertes_ziel, TRY_CAST(nennungen_in_strategien AS INTEGER) FROM z_df")
+    if (d / "lebenslagen_in_strategien.csv").exists():
+        n = _nullify(_read_csv(d / "lebenslagen_in_strategien.csv"))
+        con.register("n_df", n)
+        con.execute("INSERT INTO lebenslage_nennung SELECT lebenslage, "
+                    "COALESCE(lebenslage_bezeichnung, lebenslage), "
+                    "TRY_CAST(nennungen_in_strategien AS INTEGER), TRY_CAST(strategien_gesamt AS INTEGER) "
+                    "FROM n_df")
+
+
+def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR,
+          geodata_dir: Path = paths.GEODATA_DIR, progress=None) -> Path:
+    """Build the database file from the committed files; returns its path.
+
+    `progress(text)` is called with German status lines, so the app can show them.
+    """
+    say = progress or (lambda _t: None)
+    db_path = Path(db_path or paths.default_db_path())
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(db_path.name + f".tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute(SCHEMA)
+            say("Lebenslagen, Quellen und Indikatorenkatalog laden …")
+            con.register("ll", _nullify(_read_csv(Path(data_dir) / "lebenslagen.csv")))
+            con.execute("INSERT INTO lebenslage SELECT id, name, CAST(reihenfolge AS INTEGER), beschreibung FROM ll")
+            con.register("q", _nullify(_read_csv(Path(data_dir) / "quellen.csv")))
+            con.execute("INSERT INTO quelle SELECT id, titel, herausgeber, lizenz, stand, referenz, hinweis FROM q")
+            con.executemany("INSERT INTO gebietsstand VALUES (?, ?, ?, ?, ?)", GEBIETSSTAENDE)
+            ind = _indicators(data_dir)
+            con.register("ind", ind)
+            con.execute("INSERT INTO indikator BY NAME SELECT * FROM ind")
+            say("Gebietsgrenzen laden …")
+            con.register("reg", _regions(geodata_dir))
+            con.execute("INSERT INTO region BY NAME SELECT * FROM reg")
+            say("Beobachtungen laden …")
+            con.register("obs", _observations(data_dir))
+            con.execute("INSERT INTO beobachtung BY NAME SELECT * FROM obs")
+            _seed_tables(con, data_dir)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", [
+                ("schema_version", SCHEMA_VERSION),
+                ("data_hash", data_hash(data_dir, geodata_dir)),
+                ("gebaut_am", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            ])
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    say("Datenbank fertig.")
+    return db_path
+
+
+def is_current(db_path: Path, data_dir: Path = paths.DATA_DIR, geodata_dir: Path = paths.GEODATA_DIR) -> bool:
+    """True if the file exists and was built from exactly the committed inputs."""
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return False
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'data_hash'").fetchone()
+    except duckdb.Error:
+        return False
+    return bool(row) and row[0] == data_hash(data_dir, geodata_dir)
+
+
+def ensure(db_path: Path | None = None, progress=None) -> Path:
+    """Build the database if it is missing or stale; return its path."""
+    db_path = Path(db_path or paths.default_db_path())
+    if not is_current(db_path):
+        build(db_path, progress=progress)
+    return db_path
+
+
+def connect(db_path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    db_path = Path(db_path or paths.default_db_path())
+    if not db_path.exists():
+        raise DatabaseError(f"Datenbank {db_path} fehlt: `python -m sozialatlas build` ausführen.")
+    return duckdb.connect(str(db_path), read_only=read_only)

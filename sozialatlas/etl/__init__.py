@@ -1,0 +1,1 @@
+"""ETL: raw public sources → the small processed files committed under data/ and geodata/."""

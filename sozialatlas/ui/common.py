@@ -1,0 +1,26 @@
+"""Pieces every page shows the same way: attribution, Stand/Quelle lines."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sozialatlas import formatting
+from sozialatlas.ui import data
+
+GEO_ATTRIBUTION = ("Karten: © GeoBasis-DE / BKG (2016, 2021, 2022), dl-de/by-2-0 bzw. GeoNutzV "
+                   "(Daten verändert: Thüringen-Ausschnitt, Gemeinden auf Gebietsstand 31.12.2021 "
+                   "zusammengeführt, vereinfacht)")
+
+
+def attribution(quelle_ids: list[str]) -> None:
+    """Quelle, Lizenz and Stand of the figures on the page, plus the boundary attribution."""
+    src = data.sources(tuple(sorted(set(q for q in quelle_ids if q))))
+    lines = [f"**Quelle:** {r.titel} ({r.herausgeber}); Lizenz: {r.lizenz}; Stand: {r.stand}"
+             for r in src.itertuples()]
+    lines.append(GEO_ATTRIBUTION)
+    st.caption("  \n".join(lines))
+
+
+def stand_text(staende) -> str:
+    vals = sorted({formatting.datum(s) for s in staende if s and str(s) != "nan"})
+    return ", ".join(vals) if vals else "–"

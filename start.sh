@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# One command: set up everything and start the Sozialatlas on http://localhost:8501
+set -euo pipefail
+cd "$(dirname "$0")"
+bash scripts/setup-venv.sh requirements.txt
+echo "» Prüfe/baue die Datenbank aus data/ und geodata/ …"
+.venv/bin/python -c "from sozialatlas import db; db.ensure(progress=print)"
+echo "» Starte den Sozialatlas: http://localhost:${PORT:-8501}"
+exec .venv/bin/python -m streamlit run app.py --server.port "${PORT:-8501}" "$@"

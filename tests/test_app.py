@@ -1,0 +1,65 @@
+"""AppTest (headless Streamlit) of the pages a planner opens first."""
+
+import json
+
+import pytest
+
+
+def _decks(at):
+    return [json.loads(el.proto.json) for el in at.get("deck_gl_json_chart")]
+
+
+def test_start_page_says_what_the_atlas_holds(apptest):
+    at = apptest()
+    assert not at.exception
+    assert at.title[0].value == "Sozialatlas Thüringen"
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Kreise"] == "22 / 23"
+    assert labels["Gemeinden"] == "631"
+    captions = " ".join(c.value for c in at.caption)
+    assert "© GeoBasis-DE / BKG" in captions
+
+
+def test_kreisvergleich_draws_map_table_and_ranking(apptest):
+    at = apptest("pages/kreisvergleich.py")
+    assert not at.exception
+    assert at.title[0].value == "Kreisvergleich"
+    at.selectbox(key="lebenslage").set_value("oekonomie").run()
+    at.selectbox(key="indikator").set_value("schuldnerquote").run()
+    assert not at.exception
+    decks = _decks(at)
+    assert len(decks) == 1
+    layer = decks[0]["layers"][0]
+    assert layer["@@type"] == "GeoJsonLayer" and layer["pickable"] is True
+    n_kreise = 22  # INKAR is published on the Gebietsstand since 01.07.2021
+    assert len(layer["data"]["features"]) == n_kreise
+    # The map needs nothing from the internet: the style is served by the app itself.
+    assert decks[0]["mapStyle"] == "/app/static/blank-style.json"
+    assert len(at.table) == 1
+    assert len(at.table[0].value) == n_kreise
+    assert at.get("vega_lite_chart"), "ranking chart missing"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Quelle:" in captions and "Stand:" in captions and "© GeoBasis-DE / BKG" in captions
+
+
+def test_kreise_without_data_read_keine_daten_never_zero(apptest, con):
+    # ThOnSA 2019 profiles cover 15 of the 23 Kreise: the other 8 must read "keine Daten", not 0.
+    at = apptest("pages/kreisvergleich.py")
+    at.selectbox(key="lebenslage").set_value("oekonomie").run()
+    at.selectbox(key="indikator").set_value("quote_bedarfsgemeinschaften").run()
+    assert not at.exception
+    table = at.table[0].value
+    assert len(table) == 23
+    wert = [c for c in table.columns if c.startswith("Wert")][0]
+    missing = table[table[wert] == "keine Daten"]
+    assert len(missing) == 8
+    assert {"Erfurt", "Suhl", "Eichsfeld", "Gotha"} <= {n.split(",")[0] for n in missing.index}
+    assert not (table[wert].isin(["0", "0,0", "0,00"])).any()
+    layer = _decks(at)[0]["layers"][0]
+    grey = [f for f in layer["data"]["features"] if f["properties"]["wert_text"] == "keine Daten"]
+    assert len(grey) == 8 and all(f["properties"]["fill"][:3] == [189, 189, 189] for f in grey)
+    # the value shown equals the published one, with a decimal comma
+    raw = con.execute("SELECT wert FROM beobachtung WHERE indikator = 'quote_bedarfsgemeinschaften' "
+                      "AND schluessel = '16053'").fetchone()[0]
+    jena = table.loc[[i for i in table.index if i.startswith("Jena")][0], wert]
+    assert float(jena.replace(".", "").replace(",", ".")) == pytest.approx(raw)

@@ -65,8 +65,26 @@ CREATE TABLE lebenslage_nennung (lebenslage TEXT, lebenslage_bezeichnung TEXT, n
 """
 
 
+# Modules that own tables of their own (user-made data such as Planungsräume or dataset versions).
+# Each has `create_schema(con)`, called on every build after the base schema.
+SCHEMA_EXTENSIONS = ("sozialatlas.planungsraum", "sozialatlas.versions")
+
+
 class DatabaseError(SozialatlasError):
     pass
+
+
+def _extend_schema(con) -> None:
+    import importlib
+
+    for name in SCHEMA_EXTENSIONS:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # not written yet; any other missing import is a real error
+                continue
+            raise
+        mod.create_schema(con)
 
 
 def input_files(data_dir: Path = paths.DATA_DIR, geodata_dir: Path = paths.GEODATA_DIR) -> list[Path]:
@@ -172,6 +190,7 @@ def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR,
         con = duckdb.connect(str(tmp))
         try:
             con.execute(SCHEMA)
+            _extend_schema(con)
             say("Lebenslagen, Quellen und Indikatorenkatalog laden …")
             con.register("ll", _nullify(_read_csv(Path(data_dir) / "lebenslagen.csv")))
             con.execute("INSERT INTO lebenslage SELECT id, name, CAST(reihenfolge AS INTEGER), beschreibung FROM ll")

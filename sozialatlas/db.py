@@ -28,6 +28,7 @@ GEBIETSSTAENDE = [
     ("ab-2021-07-01", "kreis", "Kreise ab 01.07.2021 (22)", "2021-07-01", None),
     ("2021-12-31", "gemeinde", "Gemeinden, Gebietsstand 31.12.2021 (631)", "2021-12-31", None),
     ("-", "land", "Land Thüringen", None, None),
+    ("jena-2017", "stadtbezirk", "Statistische Bezirke der Stadt Jena (Stand ca. 2017)", None, None),
 ]
 
 # (file, ebene, gebietsstand) of every committed boundary layer.
@@ -37,7 +38,9 @@ LAYERS = [
     ("kreise_ab-2021-07-01.geojson", "kreis", "ab-2021-07-01"),
     ("gemeinden_2021-12-31.geojson", "gemeinde", "2021-12-31"),
     ("gemeindeverbaende_2021-12-31.geojson", "gemeindeverband", "2021-12-31"),
+    ("jena_statbez.geojson", "stadtbezirk", "jena-2017"),
 ]
+OPTIONAL_LAYERS = {"gemeindeverband", "stadtbezirk"}
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -114,15 +117,16 @@ def _regions(geodata_dir: Path) -> pd.DataFrame:
     for fname, ebene, stand in LAYERS:
         path = Path(geodata_dir) / fname
         if not path.exists():
-            if ebene == "gemeindeverband":
-                continue  # optional layer
+            if ebene in OPTIONAL_LAYERS:
+                continue
             raise DatabaseError(f"Gebietsdatei {path} fehlt: bitte `python -m sozialatlas etl` ausführen.")
         fc = json.loads(path.read_text(encoding="utf-8"))
         for feat in fc["features"]:
             p = feat["properties"]
             geom = shapely.from_geojson(json.dumps(feat["geometry"]))
             kreis_ab = p.get("kreis_ab")
-            parent = {"land": None, "kreis": "16", "gemeinde": kreis_ab, "gemeindeverband": kreis_ab}[ebene]
+            parent = {"land": None, "kreis": "16", "gemeinde": kreis_ab, "gemeindeverband": kreis_ab,
+                      "stadtbezirk": p.get("parent", "16053")}[ebene]
             rows.append({
                 "ebene": ebene, "schluessel": str(p["schluessel"]), "gebietsstand": stand,
                 "name": p["name"], "bez": p.get("bez"), "parent": parent,

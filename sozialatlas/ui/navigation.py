@@ -6,20 +6,30 @@ import streamlit as st
 
 from sozialatlas import paths
 
-# (file, title, icon, url_path, admin_only)
+# (file, title, icon, url_path, admin_only); pages whose file does not exist yet are skipped.
 PAGES = [
     ("pages/start.py", "Start", ":material/home:", "start", False),
     ("pages/kreisvergleich.py", "Kreisvergleich", ":material/map:", "kreisvergleich", False),
+    ("pages/zeitreihen.py", "Zeitreihen", ":material/show_chart:", "zeitreihen", False),
+    ("pages/kreisprofil.py", "Kreisprofil", ":material/description:", "kreisprofil", False),
+    ("pages/lebenslagen.py", "Lebenslagen", ":material/diversity_3:", "lebenslagen", False),
+    ("pages/kleinraeumig.py", "Kleinräumig", ":material/grid_on:", "kleinraeumig", False),
+    ("pages/strategien.py", "Strategien & Ziele", ":material/flag:", "strategien", False),
     ("pages/daten_quellen.py", "Daten & Quellen", ":material/menu_book:", "daten-quellen", False),
+    ("pages/planungsraeume.py", "Planungsräume verwalten", ":material/edit_location_alt:", "planungsraeume", True),
+    ("pages/import.py", "Import", ":material/upload_file:", "import", True),
+    ("pages/versionen.py", "Versionen", ":material/history:", "versionen", True),
 ]
 
 
-def pages(public: bool = False) -> list:
-    out = []
-    for i, (file, title, icon, url, admin_only) in enumerate(PAGES):
+def pages(public: bool = False) -> dict[str, list]:
+    atlas, admin = [], []
+    for file, title, icon, url, admin_only in PAGES:
         if admin_only and public:
             continue
         if not (paths.ROOT / file).exists():
             continue
-        out.append(st.Page(str(paths.ROOT / file), title=title, icon=icon, url_path=url, default=(i == 0)))
-    return out
+        page = st.Page(str(paths.ROOT / file), title=title, icon=icon, url_path=url,
+                       default=(url == "start"))
+        (admin if admin_only else atlas).append(page)
+    return {"Atlas": atlas, "Verwaltung": admin} if admin else {"": atlas}

@@ -1,15 +1,19 @@
-"""Build the DuckDB database from the committed data/ and geodata/ files.
+"""Build the DuckDB database from the committed data/ and geodata/ files, and open it.
 
-The database is a cache of the committed files: it can always be rebuilt, so it is not committed.
-A build writes a new file beside the target and renames it into place, so an interrupted build never
-leaves a half-written database behind.
+The base rows are a cache of the committed files: they can always be rebuilt, so the file is not
+committed. User-made data (imports, Planungsräume, dataset versions) lives in the same file and survives
+a rebuild (see build). Every write goes to a new file beside the target that is renamed into place, so
+an interrupted build or write never leaves a half-written database behind.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import shutil
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,10 +21,11 @@ import duckdb
 import pandas as pd
 import shapely
 
-from sozialatlas import paths
+from sozialatlas import paths, settings
 from sozialatlas.errors import SozialatlasError
 
-SCHEMA_VERSION = "1"
+# Part of the data hash: raising it makes every existing database rebuild (user data is carried over).
+SCHEMA_VERSION = "2"  # 2: version_id columns, dataset versions
 
 GEBIETSSTAENDE = [
     # id, Ebene, Name, gültig von, gültig bis
@@ -42,11 +47,12 @@ LAYERS = [
 ]
 OPTIONAL_LAYERS = {"gemeindeverband", "stadtbezirk"}
 
+# version_id: NULL for rows from data/, else the dataset version that wrote the row (sozialatlas.versions).
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE lebenslage (id TEXT PRIMARY KEY, name TEXT NOT NULL, reihenfolge INTEGER, beschreibung TEXT);
 CREATE TABLE quelle (id TEXT PRIMARY KEY, titel TEXT, herausgeber TEXT, lizenz TEXT, stand TEXT,
-                     referenz TEXT, hinweis TEXT);
+                     referenz TEXT, hinweis TEXT, version_id INTEGER);
 CREATE TABLE gebietsstand (id TEXT PRIMARY KEY, ebene TEXT, name TEXT, gueltig_von DATE, gueltig_bis DATE);
 CREATE TABLE region (
     ebene TEXT NOT NULL, schluessel TEXT NOT NULL, gebietsstand TEXT NOT NULL,
@@ -56,11 +62,13 @@ CREATE TABLE region (
 CREATE TABLE indikator (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, lebenslage TEXT NOT NULL, einheit TEXT, definition TEXT,
     zaehler TEXT, nenner TEXT, formel TEXT, abgeleitet BOOLEAN, polaritaet TEXT, dezimalen INTEGER,
-    ebenen TEXT, aggregation TEXT, quelle TEXT, lizenz TEXT, beispiel BOOLEAN DEFAULT false);
+    ebenen TEXT, aggregation TEXT, quelle TEXT, lizenz TEXT, beispiel BOOLEAN DEFAULT false,
+    version_id INTEGER);
 CREATE TABLE beobachtung (
     indikator TEXT NOT NULL, ebene TEXT NOT NULL, schluessel TEXT NOT NULL, gebietsstand TEXT NOT NULL,
     jahr INTEGER NOT NULL, stand TEXT NOT NULL, wert DOUBLE, zaehler DOUBLE, nenner DOUBLE,
-    status TEXT NOT NULL, quelle TEXT NOT NULL, hinweis TEXT, beispiel BOOLEAN DEFAULT false);
+    status TEXT NOT NULL, quelle TEXT NOT NULL, hinweis TEXT, beispiel BOOLEAN DEFAULT false,
+    version_id INTEGER);
 CREATE TABLE strategie (ags TEXT, kreis TEXT, titel TEXT, beschlossen_am DATE, gremium TEXT, schwerpunkte TEXT);
 CREATE TABLE ziel (lebenslage TEXT, lebenslage_bezeichnung TEXT, ziel TEXT, nennungen INTEGER);
 CREATE TABLE lebenslage_nennung (lebenslage TEXT, lebenslage_bezeichnung TEXT, nennungen INTEGER,
@@ -179,52 +187,162 @@ def _seed_tables(con, data_dir: Path) -> None:
                     "FROM n_df")
 
 
+def _load_base(con, data_dir: Path, geodata_dir: Path, say) -> None:
+    say("Lebenslagen, Quellen und Indikatorenkatalog laden …")
+    con.register("ll", _nullify(_read_csv(Path(data_dir) / "lebenslagen.csv")))
+    con.execute("INSERT INTO lebenslage SELECT id, name, CAST(reihenfolge AS INTEGER), beschreibung FROM ll")
+    con.register("q", _nullify(_read_csv(Path(data_dir) / "quellen.csv")))
+    con.execute("INSERT INTO quelle (id, titel, herausgeber, lizenz, stand, referenz, hinweis) "
+                "SELECT id, titel, herausgeber, lizenz, stand, referenz, hinweis FROM q")
+    con.executemany("INSERT INTO gebietsstand VALUES (?, ?, ?, ?, ?)", GEBIETSSTAENDE)
+    ind = _indicators(data_dir)
+    con.register("ind", ind)
+    con.execute("INSERT INTO indikator BY NAME SELECT * FROM ind")
+    say("Gebietsgrenzen laden …")
+    con.register("reg", _regions(geodata_dir))
+    con.execute("INSERT INTO region BY NAME SELECT * FROM reg")
+    say("Beobachtungen laden …")
+    con.register("obs", _observations(data_dir))
+    con.execute("INSERT INTO beobachtung BY NAME SELECT * FROM obs")
+    _seed_tables(con, data_dir)
+
+
+@contextmanager
+def _locked(db_path: Path):
+    """One writer at a time per database file (build, import, rollback, publish read a stable file)."""
+    lock = open(db_path.with_name(db_path.name + ".lock"), "a+")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+
+
+def _remove(*files: Path) -> None:
+    for f in files:
+        Path(f).unlink(missing_ok=True)
+        Path(str(f) + ".wal").unlink(missing_ok=True)
+
+
+def _remove_leftovers(db_path: Path) -> None:
+    """Temporary files of builds or writes killed half-way (under the lock none can be in use)."""
+    for pattern in (".tmp-*", ".schreiben-*"):
+        for f in db_path.parent.glob(db_path.name + pattern):
+            f.unlink(missing_ok=True)
+
+
+def is_snapshot(db_path: Path) -> bool:
+    """True for a published read-only snapshot (see sozialatlas.publish)."""
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
+    except duckdb.Error:
+        return False
+    return bool(row) and row[0] == "ja"
+
+
+def _refuse_snapshot(db_path: Path) -> None:
+    if db_path.exists() and is_snapshot(db_path):
+        raise settings.ReadOnlyError(
+            f"{db_path} ist ein veröffentlichter Schnappschuss und schreibgeschützt: hier wird nichts "
+            "gebaut oder importiert. Änderungen in der Verwaltungsdatenbank vornehmen und neu veröffentlichen "
+            "(`python -m sozialatlas publish --out DATEI`).")
+
+
 def build(db_path: Path | None = None, data_dir: Path = paths.DATA_DIR,
           geodata_dir: Path = paths.GEODATA_DIR, progress=None) -> Path:
     """Build the database file from the committed files; returns its path.
 
-    `progress(text)` is called with German status lines, so the app can show them.
+    If the file exists, everything user-made in it (imported indicators and values, Planungsräume,
+    dataset versions with their history) is carried into the new file: only the base rows are replaced.
+    The new file is written beside the target and renamed into place, so an interrupted build leaves
+    the old file as it was. `progress(text)` is called with German status lines.
     """
+    from sozialatlas import versions
+
+    settings.require_admin()
     say = progress or (lambda _t: None)
     db_path = Path(db_path or paths.default_db_path())
+    _refuse_snapshot(db_path)  # before anything is created beside it
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db_path.with_name(db_path.name + f".tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(tmp))
+    with _locked(db_path):
+        _refuse_snapshot(db_path)
+        _remove_leftovers(db_path)
+        tmp = db_path.with_name(db_path.name + f".tmp-{os.getpid()}")
+        broken = None
         try:
-            con.execute(SCHEMA)
-            _extend_schema(con)
-            say("Lebenslagen, Quellen und Indikatorenkatalog laden …")
-            con.register("ll", _nullify(_read_csv(Path(data_dir) / "lebenslagen.csv")))
-            con.execute("INSERT INTO lebenslage SELECT id, name, CAST(reihenfolge AS INTEGER), beschreibung FROM ll")
-            con.register("q", _nullify(_read_csv(Path(data_dir) / "quellen.csv")))
-            con.execute("INSERT INTO quelle SELECT id, titel, herausgeber, lizenz, stand, referenz, hinweis FROM q")
-            con.executemany("INSERT INTO gebietsstand VALUES (?, ?, ?, ?, ?)", GEBIETSSTAENDE)
-            ind = _indicators(data_dir)
-            con.register("ind", ind)
-            con.execute("INSERT INTO indikator BY NAME SELECT * FROM ind")
-            say("Gebietsgrenzen laden …")
-            con.register("reg", _regions(geodata_dir))
-            con.execute("INSERT INTO region BY NAME SELECT * FROM reg")
-            say("Beobachtungen laden …")
-            con.register("obs", _observations(data_dir))
-            con.execute("INSERT INTO beobachtung BY NAME SELECT * FROM obs")
-            _seed_tables(con, data_dir)
-            con.executemany("INSERT INTO meta VALUES (?, ?)", [
-                ("schema_version", SCHEMA_VERSION),
-                ("data_hash", data_hash(data_dir, geodata_dir)),
-                ("gebaut_am", datetime.now(timezone.utc).isoformat(timespec="seconds")),
-            ])
-            con.execute("CHECKPOINT")
+            con = duckdb.connect(str(tmp))
+            try:
+                con.execute(SCHEMA)
+                _extend_schema(con)
+                _load_base(con, data_dir, geodata_dir, say)
+                if db_path.exists():
+                    broken = _carry_user_data(con, db_path, say)
+                versions.baseline(con)
+                con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+                    ("schema_version", SCHEMA_VERSION),
+                    ("data_hash", data_hash(data_dir, geodata_dir)),
+                    ("gebaut_am", datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                ])
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            if broken:
+                # Unreadable old file: keep it aside rather than overwrite whatever it still holds.
+                os.replace(db_path, broken)
+                say(f"Die alte Datenbank war nicht lesbar und liegt jetzt unter {broken}.")
+            os.replace(tmp, db_path)
+            Path(str(db_path) + ".wal").unlink(missing_ok=True)
         finally:
-            con.close()
-        os.replace(tmp, db_path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+            _remove(tmp)
     say("Datenbank fertig.")
     return db_path
+
+
+def _carry_user_data(con, old_path: Path, say) -> Path | None:
+    """Copy user data from the old file into the new one; returns a path to move the old file to if
+    it cannot be read at all."""
+    from sozialatlas import versions
+
+    alias = unused_alias(con, "alte_datenbank")
+    try:
+        con.execute(f"ATTACH {sql_string(old_path)} AS {alias} (READ_ONLY)")
+    except duckdb.Error:
+        if _readable(old_path):
+            raise  # a readable file that cannot be attached: never set it aside, say why
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        return old_path.with_name(f"{old_path.name}.defekt-{stamp}")
+    try:
+        carried = versions.carry_over(con, alias)
+    finally:
+        con.execute(f"DETACH {alias}")
+    if carried:
+        say("Eigene Daten übernommen: " + ", ".join(f"{t} {n}" for t, n in carried.items()) + ".")
+    return None
+
+
+def sql_string(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def unused_alias(con, base: str) -> str:
+    """A name for ATTACH that is none of the attached databases (a file's own name becomes one)."""
+    taken = {r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+    name, i = base, 1
+    while name in taken:
+        i += 1
+        name = f"{base}_{i}"
+    return name
+
+
+def _readable(path: Path) -> bool:
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            con.execute("SELECT 1").fetchone()
+        return True
+    except duckdb.Error:
+        return False
 
 
 def is_current(db_path: Path, data_dir: Path = paths.DATA_DIR, geodata_dir: Path = paths.GEODATA_DIR) -> bool:
@@ -241,15 +359,79 @@ def is_current(db_path: Path, data_dir: Path = paths.DATA_DIR, geodata_dir: Path
 
 
 def ensure(db_path: Path | None = None, progress=None) -> Path:
-    """Build the database if it is missing or stale; return its path."""
+    """Build the database if it is missing or stale; return its path.
+
+    A public instance never builds: it serves the published snapshot it was given, or says it is missing.
+    """
     db_path = Path(db_path or paths.default_db_path())
+    if settings.is_public():
+        if not db_path.exists():
+            raise DatabaseError(missing_snapshot_message(db_path))
+        return db_path
     if not is_current(db_path):
         build(db_path, progress=progress)
     return db_path
 
 
+def missing_snapshot_message(db_path: Path) -> str:
+    return (f"Die Datenbank {db_path} fehlt. Eine öffentliche Instanz (SOZIALATLAS_PUBLIC=1) baut keine "
+            "Datenbank selbst: auf der Verwaltungsinstanz `python -m sozialatlas publish --out DATEI` "
+            "ausführen, die Datei hierher kopieren und SOZIALATLAS_DB darauf zeigen lassen.")
+
+
 def connect(db_path: Path | None = None, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """Open the database. Writing (read_only=False) is refused on a public instance and on snapshots;
+    prefer `writing()` for changes, which never blocks readers."""
+    db_path = Path(db_path or paths.default_db_path())
+    if not db_path.exists():
+        if settings.is_public():
+            raise DatabaseError(missing_snapshot_message(db_path))
+        raise DatabaseError(f"Datenbank {db_path} fehlt: `python -m sozialatlas build` ausführen.")
+    if not read_only:
+        settings.require_admin()
+        _refuse_snapshot(db_path)
+    return duckdb.connect(str(db_path), read_only=read_only)
+
+
+def file_identity(db_path: Path) -> tuple | None:
+    """Changes whenever the file is replaced or rewritten, so readers know to reopen it."""
+    try:
+        st = Path(db_path).stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@contextmanager
+def writing(db_path: Path | None = None):
+    """A read-write connection for one change (import, rollback, Planungsräume): copy-on-write.
+
+    The change is made on a private copy of the file, which replaces the original only after the
+    block finished without error. Readers (the app, other processes) keep their read-only connection
+    on the old file meanwhile and are never blocked; a failed, rejected or killed change leaves the
+    original untouched. Inside, use one transaction per change (versions.* do).
+    """
+    settings.require_admin()
     db_path = Path(db_path or paths.default_db_path())
     if not db_path.exists():
         raise DatabaseError(f"Datenbank {db_path} fehlt: `python -m sozialatlas build` ausführen.")
-    return duckdb.connect(str(db_path), read_only=read_only)
+    _refuse_snapshot(db_path)  # before anything is created beside it
+    with _locked(db_path):
+        _refuse_snapshot(db_path)
+        _remove_leftovers(db_path)
+        tmp = db_path.with_name(db_path.name + f".schreiben-{os.getpid()}")
+        try:
+            shutil.copyfile(db_path, tmp)
+            wal = Path(str(db_path) + ".wal")
+            if wal.exists():
+                shutil.copyfile(wal, str(tmp) + ".wal")
+            con = duckdb.connect(str(tmp))
+            try:
+                yield con
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(tmp, db_path)
+            wal.unlink(missing_ok=True)
+        finally:
+            _remove(tmp)

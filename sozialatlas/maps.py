@@ -15,7 +15,7 @@ from pydeck.bindings.json_tools import default_serialize
 from sozialatlas import palettes
 
 BLANK_STYLE_URL = "/app/static/blank-style.json"
-THUERINGEN_VIEW = pdk.ViewState(longitude=11.0, latitude=50.88, zoom=6.55, min_zoom=6, max_zoom=13)
+THUERINGEN_VIEW = pdk.ViewState(longitude=11.28, latitude=50.9, zoom=6.85, min_zoom=6, max_zoom=13)
 SELECTED_LINE = [0, 0, 0, 255]
 DEFAULT_LINE = [90, 90, 90, 255]
 
@@ -63,6 +63,10 @@ def choropleth(gdf: gpd.GeoDataFrame, fill: list[str], tooltip_lines: list[str],
         auto_highlight=True,
         highlight_color=[0, 0, 0, 40],
     )
+    # Picking renders every pickable sublayer; the outlines (a PathLayer) cost ~15× the fills. Without
+    # a GPU (software WebGL on office PCs, headless test browsers) a pick then takes ~0.4 s, longer than
+    # deck.gl's 250 ms click limit, and clicks on the map are silently lost. Only the fills are pickable.
+    layer._subLayerProps = {"polygons-stroke": {"pickable": False}}
     return CompactDeck(
         layers=[layer],
         initial_view_state=view or THUERINGEN_VIEW,

@@ -64,6 +64,17 @@ def diverging(polaritaet: str, k: int) -> list[str]:
     return colours[::-1] if polaritaet == "hoeher_schlechter" else colours
 
 
+def diverging_for_classes(polaritaet: str, k: int) -> list[str]:
+    """Like diverging, also for one or two classes (few distinct deviations): the colours next to the centre."""
+    if k <= 0:
+        return []
+    if k == 1:
+        return ["#f7f7f7"]
+    if k == 2:
+        return diverging(polaritaet, 4)[1:3]
+    return diverging(polaritaet, k)
+
+
 def legend_direction(polaritaet: str) -> str:
     if polaritaet == "hoeher_schlechter":
         return "Dunkle Farben = ungünstig (hohe Werte)."
@@ -73,5 +84,8 @@ def legend_direction(polaritaet: str) -> str:
 
 
 def hex_to_rgba(hex_colour: str, alpha: int = 230) -> list[int]:
+    """'#rrggbb' → [r, g, b, alpha]; '#rrggbbaa' keeps its own alpha (e.g. '#ffffff00' = no fill)."""
     h = hex_colour.lstrip("#")
+    if len(h) == 8:
+        alpha = int(h[6:8], 16)
     return [int(h[i:i + 2], 16) for i in (0, 2, 4)] + [alpha]

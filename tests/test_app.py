@@ -9,6 +9,19 @@ def _decks(at):
     return [json.loads(el.proto.json) for el in at.get("deck_gl_json_chart")]
 
 
+def _kreis_table(at):
+    """The region table beside the map (the legend is a table too, with a 'Wertebereich' column)."""
+    tables = [t.value for t in at.table if t.value.index.name == "Kreis"]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def _legend_table(at):
+    tables = [t.value for t in at.table if any(str(c).startswith("Wertebereich") for c in t.value.columns)]
+    assert len(tables) == 1
+    return tables[0]
+
+
 def test_start_page_says_what_the_atlas_holds(apptest):
     at = apptest()
     assert not at.exception
@@ -35,8 +48,8 @@ def test_kreisvergleich_draws_map_table_and_ranking(apptest):
     assert len(layer["data"]["features"]) == n_kreise
     # The map needs nothing from the internet: the style is served by the app itself.
     assert decks[0]["mapStyle"] == "/app/static/blank-style.json"
-    assert len(at.table) == 1
-    assert len(at.table[0].value) == n_kreise
+    assert len(_kreis_table(at)) == n_kreise
+    assert _legend_table(at)["Kreise"].sum() == n_kreise
     assert at.get("vega_lite_chart"), "ranking chart missing"
     captions = " ".join(c.value for c in at.caption)
     assert "Quelle:" in captions and "Stand:" in captions and "© GeoBasis-DE / BKG" in captions
@@ -48,7 +61,7 @@ def test_kreise_without_data_read_keine_daten_never_zero(apptest, con):
     at.selectbox(key="lebenslage").set_value("oekonomie").run()
     at.selectbox(key="indikator").set_value("quote_bedarfsgemeinschaften").run()
     assert not at.exception
-    table = at.table[0].value
+    table = _kreis_table(at)
     assert len(table) == 23
     wert = [c for c in table.columns if c.startswith("Wert")][0]
     missing = table[table[wert] == "keine Daten"]
@@ -58,6 +71,8 @@ def test_kreise_without_data_read_keine_daten_never_zero(apptest, con):
     layer = _decks(at)[0]["layers"][0]
     grey = [f for f in layer["data"]["features"] if f["properties"]["wert_text"] == "keine Daten"]
     assert len(grey) == 8 and all(f["properties"]["fill"][:3] == [189, 189, 189] for f in grey)
+    legend = _legend_table(at)
+    assert legend.iloc[-1, 1] == "keine Daten" and legend.iloc[-1]["Kreise"] == 8
     # the value shown equals the published one, with a decimal comma
     raw = con.execute("SELECT wert FROM beobachtung WHERE indikator = 'quote_bedarfsgemeinschaften' "
                       "AND schluessel = '16053'").fetchone()[0]

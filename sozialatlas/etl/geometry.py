@@ -327,6 +327,195 @@ def simplify_gemeinden(gdf):
     raise ValueError("Keine Vereinfachung hält die 1-%-Flächenregel ein.")
 
 
+# ---------------------------------------------------------------------------------------------------
+# Overview geometry: all 631 Gemeinden in one map spec a browser gets quickly
+
+OVERVIEW_FILE = f"gemeinden_uebersicht_{GEBIETSSTAND_GEM}.geojson"
+OVERVIEW_CHECK_FILE = "flaechenpruefung_uebersicht.csv"
+# Tolerances tried per shared edge, coarsest first (metres; 0 = edge kept as it is).
+OVERVIEW_TOLERANCES_M = (1200, 800, 500, 350, 250, 170, 110, 70, 40, 20, 0)
+# Share of the 1 % budget the plan may use: rounding to 4 decimals and edges that behave differently
+# next to already simplified neighbours take some of the rest; the loop below measures and corrects.
+OVERVIEW_PLAN_SHARE = 0.85
+OVERVIEW_DECIMALS = 4
+
+
+def _outside_pieces(geoms) -> tuple[list, list]:
+    """Polygons outside the territory (and in its holes) that share the border edges of the Gemeinden,
+    so the border is simplified edge by edge too. One small piece per border Gemeinde (the outside
+    within a box around it) instead of one huge polygon: simplifying a pair costs time in proportion to
+    its vertices. The box edges are far from the Gemeinde, so its border edge keeps exactly its vertices.
+    Returns (pieces, owner) where owner[i] is the Gemeinde piece i was cut for (or None)."""
+    import shapely
+
+    land = shapely.coverage_union_all(geoms)
+    parts = list(shapely.get_parts(land))
+    outline = shapely.MultiLineString([p.exterior.coords for p in parts])
+    pieces, owner = [], []
+    for i, g in enumerate(geoms):
+        if shapely.length(shapely.intersection(shapely.boundary(g), outline)) > 0:
+            minx, miny, maxx, maxy = g.bounds
+            box = shapely.box(minx - 2000, miny - 2000, maxx + 2000, maxy + 2000)
+            pieces.append(_polygonal(shapely.difference(box, land)))
+            owner.append(i)
+    pieces += [shapely.Polygon(r.coords) for p in parts for r in p.interiors]
+    owner += [None] * (len(pieces) - len(owner))
+    return pieces, owner
+
+
+def _shared_edges(geoms, n: int, owner: list) -> list[tuple[int, int]]:
+    """Pairs (i, j), i < j, whose boundaries share a line; an outside piece pairs only with its owner."""
+    import shapely
+
+    tree = shapely.STRtree(geoms)
+    pairs = set()
+    for i, g in enumerate(geoms[:n]):
+        for j in tree.query(g, predicate="intersects"):
+            j = int(j)
+            if j <= i or (j >= n and owner[j - n] not in (None, i)):
+                continue
+            if shapely.length(shapely.intersection(shapely.boundary(g), shapely.boundary(geoms[j]))) > 0:
+                pairs.add((i, j))
+    return sorted(pairs)
+
+
+def _simplify_edge(a, b, tol: float):
+    """Only the edge between a and b: coverage_simplify of the pair with the pair's outline fixed."""
+    import numpy as np
+    import shapely
+
+    s = shapely.coverage_simplify(np.array([a, b], dtype=object), tol, simplify_boundary=False)
+    return s[0], s[1]
+
+
+def simplify_overview(gdf, limit_pct: float = SIMPLIFY_MAX_PCT, log=lambda _t: None):
+    """Far fewer vertices for the all-Thüringen map, every Gemeinde still within `limit_pct` of its area.
+
+    One tolerance for the whole coverage is held back by the smallest Gemeinden (`simplify_gemeinden`).
+    Here every shared edge gets its own tolerance: simplifying a pair of neighbours with their outline
+    fixed changes only the edge between them, moving area from one to the other. A table of that moved
+    area per edge and tolerance lets a greedy plan give each edge the coarsest tolerance both neighbours'
+    budgets allow (deviations of opposite sign cancel); the plan is then applied, rounded and measured,
+    and Gemeinden that still miss the rule get a smaller budget until none does. Deterministic.
+
+    gdf: the unsimplified Gemeinden in AREA_CRS. Returns (EPSG:4326 geometries rounded to
+    OVERVIEW_DECIMALS, areas in km² as drawn).
+    """
+    import numpy as np
+    import shapely
+
+    geoms = list(gdf.geometry.values)
+    n = len(geoms)
+    pieces, owner = _outside_pieces(geoms)
+    allg = geoms + pieces
+    area0 = np.array([g.area for g in allg])
+    edges = _shared_edges(allg, n, owner)
+    tols = OVERVIEW_TOLERANCES_M
+    last = len(tols) - 1
+    nv = shapely.get_num_coordinates
+    moved: dict = {}   # edge → area moved into its first polygon, per tolerance
+    verts: dict = {}   # edge → vertices of both polygons left, per tolerance
+    for e in edges:
+        a, b = allg[e[0]], allg[e[1]]
+        row_d, row_v = [], []
+        for tol in tols:
+            sa, sb = _simplify_edge(a, b, tol) if tol else (a, b)
+            row_d.append(sa.area - a.area)
+            row_v.append(int(nv(sa) + nv(sb)))
+        moved[e], verts[e] = row_d, row_v
+    log(f"Übersichtsgeometrie: {len(edges)} Kanten bewertet")
+    edges_of: dict = {g: [] for g in range(n)}
+    for e in edges:
+        for g in e:
+            if g < n:
+                edges_of[g].append(e)
+    level = {e: 0 for e in edges}
+    budget = limit_pct / 100.0 * OVERVIEW_PLAN_SHARE * area0[:n]
+
+    def into(e, g, lv):
+        return moved[e][lv] if e[0] == g else -moved[e][lv]
+
+    def planned() -> np.ndarray:
+        dev = np.zeros(n)
+        for e in edges:
+            for g in e:
+                if g < n:
+                    dev[g] += into(e, g, level[e])
+        return dev
+
+    def set_level(dev, e, lv):
+        for g in e:
+            if g < n:
+                dev[g] += into(e, g, lv) - into(e, g, level[e])
+        level[e] = lv
+
+    def refine(dev):
+        # Fix the worst Gemeinde first, with the change that removes most excess per vertex spent.
+        while True:
+            over = np.abs(dev) - budget
+            g = int(np.argmax(over))
+            if over[g] <= 0:
+                return
+            sign = np.sign(dev[g])
+            best = None
+            for e in edges_of[g]:
+                for lv in range(level[e] + 1, last + 1):
+                    gain = (into(e, g, level[e]) - into(e, g, lv)) * sign
+                    if gain <= 0:
+                        continue
+                    cost = verts[e][lv] - verts[e][level[e]]
+                    score = (min(gain, over[g]) / max(cost, 0.5), -lv, e)
+                    if best is None or score > best[0]:
+                        best = (score, e, lv)
+            if best is None:  # nothing helps: keep all its edges as they are
+                for e in edges_of[g]:
+                    set_level(dev, e, last)
+                continue
+            set_level(dev, best[1], best[2])
+
+    def coarsen(dev):
+        # Budget left over after refining: coarser edges where both neighbours still allow it.
+        for e in sorted(edges, key=lambda e: (verts[e][0] - verts[e][level[e]], e)):
+            for lv in range(level[e]):
+                if all(g >= n or abs(dev[g] + into(e, g, lv) - into(e, g, level[e])) <= budget[g] for g in e):
+                    set_level(dev, e, lv)
+                    break
+
+    dev = planned()
+    refine(dev)
+    coarsen(dev)
+    ref_km2 = area0[:n] / 1e6
+    for _ in range(40):
+        cur = list(allg)
+        for e in edges:
+            if tols[level[e]]:
+                i, j = e
+                before = cur[i].area
+                cur[i], cur[j] = _simplify_edge(cur[i], cur[j], tols[level[e]])
+                moved[e][level[e]] = cur[i].area - before  # what the edge really moved, in context
+        rounded = _round_coords(_to_wgs(np.array(cur[:n], dtype=object)), OVERVIEW_DECIMALS)
+        a = _areas(rounded)
+        pct = np.abs(a / ref_km2 - 1.0) * 100.0
+        bad_area = set(np.flatnonzero(pct > limit_pct * 0.99).tolist())
+        bad_edges = set()
+        if not _ok(rounded):
+            invalid = shapely.coverage_invalid_edges(rounded)
+            bad_edges = {i for i, g in enumerate(invalid) if not g.is_empty}
+            bad_edges |= {i for i, g in enumerate(rounded) if not g.is_valid}
+        log(f"Übersichtsgeometrie: {int(nv(rounded).sum())} Stützpunkte, größte Abweichung {pct.max():.2f} %")
+        if not bad_area and not bad_edges:
+            return rounded, a
+        dev = planned()
+        for g in sorted(bad_area):
+            extra = abs(a[g] * 1e6 - area0[g] - dev[g])
+            budget[g] = max(0.0, budget[g] - extra) * 0.9
+        for g in sorted(bad_edges - bad_area):
+            for e in edges_of[g]:
+                set_level(dev, e, min(last, level[e] + 1))
+        refine(dev)
+    raise ValueError("Übersichtsgeometrie: keine Vereinfachung hält die 1-%-Flächenregel ein.")
+
+
 def _geojson_geometry(g) -> dict:
     import shapely
 
@@ -475,6 +664,19 @@ def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:
     write_geojson([({"schluessel": "16", "name": "Thüringen", "flaeche_km2": _kfl(gdf["kfl"].sum())}, land)],
                   geodata_dir / "land.geojson")
 
+    # Overview for the all-Thüringen map: keys only, the attributes are in the Gemeinde layer.
+    overview, a_overview = simplify_overview(gdf)
+    write_geojson([({"schluessel": k}, g) for k, g in zip(gdf["schluessel"], overview)],
+                  geodata_dir / OVERVIEW_FILE)
+    write_csv(pd.DataFrame({
+        "schluessel": check["schluessel"], "name": check["name"],
+        "kfl_km2": [f"{x:.2f}" for x in check["kfl"]],
+        "flaeche_unvereinfacht_km2": [_fmt(x, 3) for x in check["a_final"]],
+        "flaeche_uebersicht_km2": [_fmt(x, 3) for x in a_overview],
+        "abweichung_unvereinfacht_prozent": [_fmt(_pct(a, r), 2) for a, r in zip(a_overview, check["a_final"])],
+        "abweichung_kfl_prozent": [_fmt(_pct(a, k), 2) for a, k in zip(a_overview, check["kfl"])],
+    }), geodata_dir / OVERVIEW_CHECK_FILE, sort_by=["schluessel"])
+
     report = pd.DataFrame({
         "schluessel": check["schluessel"], "name": check["name"],
         "kfl_km2": [f"{x:.2f}" for x in check["kfl"]],
@@ -501,5 +703,6 @@ def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:
         "geometrie_vg250": int((check["geometrie_quelle"] == QUELLE_VG250).sum()),
         "geometrie_vg5000": int((check["geometrie_quelle"] == QUELLE_VG5000).sum()),
         "toleranz_m": [tol1, tol2], "dezimalen": dec, "stuetzpunkte_gemeinden": vertices,
-        "json_bytes_gemeinden": json_bytes, "warnings": notes,
+        "json_bytes_gemeinden": json_bytes, "stuetzpunkte_uebersicht": int(shapely.get_num_coordinates(overview).sum()),
+        "warnings": notes,
     }

@@ -21,6 +21,7 @@ STEPS = [
     ("seed", "Seed-Publikationen (ThOnSA, LoKoSR, Strategien)"),
     ("gemeindeverzeichnis", "Gemeindeverzeichnis (Destatis)"),
     ("wahlen", "Landtagswahlen (TLS)"),
+    ("jena", "Statistische Bezirke und Haushalte der Stadt Jena"),
 ]
 # Hand-maintained catalogue files: read by the ETL, never written by it.
 CATALOGUE_FILES = ("lebenslagen.csv", "quellen.csv", "indikatoren.csv")

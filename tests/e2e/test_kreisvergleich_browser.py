@@ -1,10 +1,20 @@
-"""Real browser: a planner opens Kreisvergleich, picks an indicator, sees map and table."""
+"""Real browser: a planner opens Kreisvergleich, picks an indicator, clicks a Kreis on the map, shares a link."""
+
+import math
+import re
+from urllib.parse import urlencode
 
 import pytest
+
+from sozialatlas import db, maps, queries
 
 from .conftest import artifacts, choose, wait_for_app
 
 pytestmark = pytest.mark.browser
+
+
+def _table_text(page) -> str:
+    return page.locator('[data-testid="stTable"]').filter(has_text="Rang").inner_text()
 
 
 def test_pick_indicator_and_see_map_and_table(server, page):
@@ -19,8 +29,104 @@ def test_pick_indicator_and_see_map_and_table(server, page):
     box = canvas.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300
     # one table row per Kreis (22 since 01.07.2021; INKAR has only that Gebietsstand)
-    rows = page.locator('[data-testid="stTable"] tbody tr')
+    rows = page.locator('[data-testid="stTable"]').filter(has_text="Rang").locator("tbody tr")
     assert rows.count() == 22
-    text = page.locator('[data-testid="stTable"]').inner_text()
+    text = _table_text(page)
     assert "Wartburgkreis" in text and "Eisenach" not in text
     page.screenshot(path=str(artifacts() / "kreisvergleich.png"))
+
+
+def _pixel(lon: float, lat: float, box: dict) -> tuple[float, float]:
+    """Where deck.gl draws a point, from the initial view state (Web Mercator, 512 px world at zoom 0)."""
+    view = maps.THUERINGEN_VIEW
+    world = 512 * 2 ** view.zoom
+
+    def project(lo, la):
+        x = (lo + 180) / 360 * world
+        y = (math.pi - math.log(math.tan(math.pi / 4 + math.radians(la) / 2))) / (2 * math.pi) * world
+        return x, y
+
+    x0, y0 = project(view.longitude, view.latitude)
+    x, y = project(lon, lat)
+    return box["x"] + box["width"] / 2 + (x - x0), box["y"] + box["height"] / 2 + (y - y0)
+
+
+def _click_kreis(page, point, *, url_has: str | None = None, url_lacks: str | None = None):
+    # a fresh map element after every selection change: wait for it and for deck.gl to draw
+    root = page.locator('[data-testid="stDeckGlJsonChart"] .deck-events-root')
+    root.wait_for(state="visible", timeout=20_000)
+    page.wait_for_timeout(800)
+    x, y = _pixel(point.x, point.y, root.bounding_box())
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    # deck.gl reports a click only after its double-click window (300 ms); then the page reruns and
+    # writes the selection into the URL
+    if url_has:
+        page.wait_for_function("s => location.search.includes(s)", arg=url_has, timeout=15_000)
+    if url_lacks:
+        page.wait_for_function("s => !location.search.includes(s)", arg=url_lacks, timeout=15_000)
+    wait_for_app(page)
+
+
+def test_click_a_kreis_on_the_map_selects_it_everywhere(server, page, db_path):
+    con = db.connect(db_path, read_only=True)
+    shapes = queries.shapes(con, "kreis", "ab-2021-07-01").set_index("schluessel")
+    con.close()
+    gotha = shapes.loc["16067", "geometry"].representative_point()
+    page.goto(server + "/kreisvergleich?indikator=schuldnerquote&jahr=2021")
+    wait_for_app(page, 60_000)
+    assert "▶" not in _table_text(page)
+
+    _click_kreis(page, gotha, url_has="kreis=16067")
+    assert re.search(r"[?&]kreis=16067(&|$)", page.url), page.url
+    row = page.locator('[data-testid="stTable"] tbody tr').filter(has_text="▶ Gotha")
+    assert row.count() == 1
+    # highlighted row (not only the marker): bold and coloured
+    assert row.locator("td").first.evaluate("e => getComputedStyle(e).fontWeight") in ("700", "bold")
+    assert page.get_by_role("combobox", name="Kreis hervorheben").input_value() == "Gotha"
+    profile = " ".join(page.locator('[data-testid="stText"]').all_inner_texts())
+    assert "Wert 2021: 9,59 %" in profile and "Rang: 5 von 22" in profile
+    page.screenshot(path=str(artifacts() / "kreisvergleich_auswahl.png"))
+
+    # clicking the same Kreis again clears the selection everywhere
+    _click_kreis(page, gotha, url_lacks="kreis=")
+    assert "kreis=" not in page.url
+    assert "▶" not in _table_text(page)
+
+
+def test_a_shared_link_opens_the_same_view(server, page):
+    link = {"indikator": "arbeitslosenanteil", "gebietsstand": "22", "jahr": "2019", "vergleich": "2015",
+            "kreistyp": "landkreise", "kreis": "16061", "klassen": "fisher_jenks", "k": "4",
+            "farben": "divergierend"}
+    page.goto(server + "/kreisvergleich?" + urlencode(link))
+    wait_for_app(page, 60_000)
+    assert page.get_by_role("combobox", name="Indikator").input_value().startswith("Arbeitslose je 100")
+    assert page.get_by_role("combobox", name="Jahr").input_value() == "2019"
+    assert page.get_by_role("combobox", name="Kreis hervorheben").input_value() == "Eichsfeld"
+    assert page.get_by_role("heading", name=re.compile("2019")).first.is_visible()
+    rows = page.locator('[data-testid="stTable"]').filter(has_text="Rang").locator("tbody tr")
+    assert rows.count() == 17                                   # Landkreise only
+    text = _table_text(page)
+    assert "▶ Eichsfeld" in text and "Veränderung seit 2015" in text and "Erfurt" not in text
+    legend = page.locator('[data-testid="stTable"]').filter(has_text="Wertebereich").inner_text()
+    assert "keine Daten" in legend
+    page.screenshot(path=str(artifacts() / "kreisvergleich_link.png"), full_page=True)
+    # the URL in the address bar is still the shared view
+    for k, v in link.items():
+        assert f"{k}={v}" in page.url
+
+
+def test_click_a_bar_in_the_ranking_selects_the_kreis(server, page):
+    page.goto(server + "/kreisvergleich?indikator=schuldnerquote&jahr=2021&gebietsstand=22")
+    wait_for_app(page, 60_000)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="Rangfolge").first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    box = chart.bounding_box()
+    # the top bar is the highest value (Gera in 2021), in the first row under the title
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + 50)
+    page.wait_for_function("() => location.search.includes('kreis=16052')", timeout=15_000)
+    wait_for_app(page)
+    assert "▶ Gera" in _table_text(page)
+    assert page.get_by_role("combobox", name="Kreis hervorheben").input_value() == "Gera"

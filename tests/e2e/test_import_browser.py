@@ -1,0 +1,97 @@
+"""Real browser: a planner imports an XLSX, sees the indicator in the Kreisvergleich, rolls it back."""
+
+from __future__ import annotations
+
+import subprocess
+
+import duckdb
+import pytest
+
+from tests.versions_helpers import copy_db, kreis_xlsx
+
+from .conftest import artifacts, choose, start_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+NAME = "Betreuungsquote unter 3 Jahren (eigene Erhebung)"
+
+
+@pytest.fixture
+def admin_server(db_path, tmp_path):
+    path = copy_db(db_path, tmp_path, "admin.duckdb")
+    proc, url = start_server(path, {"SOZIALATLAS_ADMIN_OPEN": "1"})
+    yield url, path
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _fill(page, label: str, text: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Tab")  # Streamlit takes a text input's value when it loses focus
+    wait_for_app(page)
+
+
+def _indicator_options(page) -> list[str]:
+    page.get_by_role("combobox", name="Indikator").click()
+    options = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return options
+
+
+def test_import_xlsx_see_it_on_the_map_and_roll_it_back(admin_server, page):
+    url, path = admin_server
+    with duckdb.connect(str(path), read_only=True) as con:
+        content, values = kreis_xlsx(con, jahr=2023, start=20.0)
+
+    page.goto(url + "/import")
+    wait_for_app(page, 60_000)
+    page.locator('input[type="file"]').set_input_files(files=[{
+        "name": "betreuung.xlsx", "buffer": content,
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.get_by_text("Excel-Arbeitsmappe").first.wait_for(timeout=30_000)  # upload, then a rerun
+    wait_for_app(page)
+    # nothing may be imported before the metadata is complete: the report says what is missing
+    assert page.get_by_text("Problem(e)").first.is_visible()
+    assert page.get_by_role("button", name="Importieren").count() == 0
+    _fill(page, "Name", NAME)
+    _fill(page, "Einheit", "Prozent")
+    _fill(page, "Quelle", "Jugendamt, Kita-Bedarfsplanung")
+    _fill(page, "Stand", "01.03.2023")
+    _fill(page, "Lizenz", "intern")
+    assert page.get_by_text("Keine Probleme: 22 Werte").is_visible()
+    page.screenshot(path=str(artifacts() / "import_vorschau.png"), full_page=True)
+    page.get_by_role("button", name="Importieren").click()
+    page.get_by_text("Importiert als Version 1").wait_for(timeout=30_000)
+    wait_for_app(page)
+
+    page.goto(url + "/kreisvergleich")
+    wait_for_app(page, 60_000)
+    choose(page, "Lebenslage", "Familie")
+    choose(page, "Indikator", NAME)
+    assert page.get_by_role("heading", name=f"{NAME} 2023").is_visible()
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible", timeout=20_000)
+    page.screenshot(path=str(artifacts() / "import_kreisvergleich.png"), full_page=True)
+    table = page.locator('[data-testid="stTable"]').filter(has_text="Jena").first.inner_text()
+    jena = values["16053"]
+    assert f"{jena:.1f}".replace(".", ",") in table
+
+    page.goto(url + "/versionen")
+    wait_for_app(page, 60_000)
+    assert page.get_by_role("cell", name=f"Import: {NAME}").is_visible()
+    choose(page, "Zurücksetzen auf den Stand nach", "Ausgangsstand (nur Daten aus data/, keine eigenen)")
+    page.get_by_role("button", name="Zurücksetzen …").click()
+    page.get_by_text("Wirklich auf den Ausgangsstand zurücksetzen?").wait_for(timeout=20_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Ja, zurücksetzen").click()
+    page.get_by_text("Zurückgesetzt: neue Version 2.").wait_for(timeout=30_000)
+    wait_for_app(page)
+    page.screenshot(path=str(artifacts() / "versionen_nach_ruecknahme.png"), full_page=True)
+
+    page.goto(url + "/kreisvergleich")
+    wait_for_app(page, 60_000)
+    choose(page, "Lebenslage", "Familie")
+    assert NAME not in _indicator_options(page)

@@ -1,0 +1,101 @@
+"""Real browser against a public instance: every request stays on the local server, admin URLs do not
+exist, and text from data is shown as text (an indicator named like a script stays characters)."""
+
+from __future__ import annotations
+
+import subprocess
+from urllib.parse import urlparse
+
+import pytest
+
+from sozialatlas import db, publish, versions
+from sozialatlas.ui import navigation
+from tests.versions_helpers import NEW_INDICATOR, copy_db, kreis_values
+
+from .conftest import artifacts, choose, start_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def public_server(db_path, tmp_path_factory):
+    d = tmp_path_factory.mktemp("public_e2e")
+    admin = copy_db(db_path, d, "admin.duckdb")
+    with db.writing(admin) as con:
+        versions.apply_import(con, dict(NEW_INDICATOR, name=EVIL, definition="**fett** [Link](https://example.org)"),
+                              kreis_values(con), "test", "boese.xlsx")
+    snap = d / "oeffentlich.duckdb"
+    publish.write_snapshot(admin, snap)
+    proc, url = start_server(snap, {"SOZIALATLAS_PUBLIC": "1", "SOZIALATLAS_ADMIN_OPEN": "1"})
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def public_pages() -> list[str]:
+    return [url for file, _t, _i, url, admin in navigation.PAGES
+            if not admin and (navigation.paths.ROOT / file).exists()]
+
+
+def test_every_public_page_talks_only_to_the_local_server(public_server, page):
+    requests, dialogs = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    for url_path in public_pages():
+        page.goto(f"{public_server}/{url_path}")
+        wait_for_app(page, 60_000)
+        assert page.locator('[data-testid="stException"]').count() == 0, url_path
+    page.goto(public_server + "/kreisvergleich")
+    wait_for_app(page, 60_000)
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible", timeout=20_000)
+    page.wait_for_timeout(1500)  # let the map finish loading its style and fonts
+    here = urlparse(public_server).netloc
+    outside = sorted({u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
+                      and urlparse(u).netloc != here})
+    assert not outside, outside
+    assert all(urlparse(u).scheme in ("http", "https", "ws", "wss", "data", "blob") for u in requests)
+    assert len(requests) > 10
+    assert not dialogs
+
+
+def test_admin_urls_do_not_exist_on_the_public_instance(public_server, page):
+    for url_path in ("import", "versionen", "planungsraeume"):
+        page.goto(f"{public_server}/{url_path}")
+        wait_for_app(page, 60_000)
+        assert page.locator('input[type="file"]').count() == 0
+        assert page.get_by_role("heading", name="Import").count() == 0
+        assert page.get_by_role("heading", name="Versionen").count() == 0
+    links = page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
+    assert links and not {"Import", "Versionen", "Planungsräume verwalten"} & {t.strip() for t in links}
+
+
+def test_a_name_from_data_is_shown_as_text_never_run(public_server, page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(public_server + "/kreisvergleich")
+    wait_for_app(page, 60_000)
+    choose(page, "Lebenslage", "Familie")
+    choose(page, "Indikator", EVIL)
+    page.wait_for_timeout(500)
+    assert page.get_by_role("heading", name=f"{EVIL} 2023").is_visible()
+    page.screenshot(path=str(artifacts() / "public_script_name.png"))
+    page.goto(public_server + "/daten-quellen")
+    wait_for_app(page, 60_000)
+    assert not dialogs
+    assert page.evaluate("() => window.__xss === undefined")
+
+
+@pytest.mark.xfail(reason="pages/kreisvergleich.py renders the indicator definition as Markdown "
+                          "(fix: escape data text, see the versions report)", strict=False)
+def test_markdown_in_data_text_is_not_interpreted(public_server, page):
+    page.goto(public_server + "/kreisvergleich")
+    wait_for_app(page, 60_000)
+    choose(page, "Lebenslage", "Familie")
+    choose(page, "Indikator", EVIL)
+    assert page.get_by_text("**fett** [Link](https://example.org)").count() >= 1
+    assert not page.get_by_role("link", name="Link").count(), "Markdown from data became a link"

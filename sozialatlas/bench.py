@@ -90,7 +90,7 @@ def unsimplified(raw_dir: Path) -> tuple[gpd.GeoDataFrame | None, str]:
     from sozialatlas.etl import geometry
 
     gdf, _check, _cw, _notes = geometry.build_gemeinden(raw_dir)
-    return gdf[["schluessel", "geometry"]].to_crs("EPSG:4326"), "unvereinfacht, volle Genauigkeit (aus den Rohdaten)"
+    return gdf[["schluessel", "geometry"]].to_crs("EPSG:4326"), "unvereinfacht, volle Genauigkeit"
 
 
 def spec_section(con, raw_dir: Path) -> tuple[list, dict]:
@@ -129,7 +129,7 @@ def spec_section(con, raw_dir: Path) -> tuple[list, dict]:
     gdf_det["fill"] = fill
     gdf_det["wert_text"] = [kleinraeumig.value_text(w, g, ind) for w, g in zip(rows.wert, rows.gesperrt)]
     steps = [
-        ("Grundlinie: pydeck-Standard (indent=2), alle Attribute, Geometrie " + raw_note, naive),
+        ("Grundlinie: pydeck-Standard (indent=2), alle Attribute, " + raw_note, naive),
         ("  kompaktes JSON (maps.choropleth), committete Geometrie (33k Stützpunkte, 4 Dezimalen)",
          maps.choropleth(gdf_det, fill, ["{name}", "{wert_text}"], layer_id="gebiete").to_json()),
         ("  + ganzzahlige Koordinaten, nur k/f/t je Gemeinde (compactmap), committete Geometrie",
@@ -256,8 +256,8 @@ def _int(x: float) -> str:
     return f"{x:,.0f}".replace(",", ".")
 
 
-def _pct(x: float) -> str:
-    return f"{x:.2f} %".replace(".", ",")
+def _pct(x: float, digits: int = 2) -> str:
+    return f"{x:.{digits}f} %".replace(".", ",")
 
 
 def main(argv=None) -> int:
@@ -302,7 +302,7 @@ def main(argv=None) -> int:
     print(f"   {'Geometrie':<34} {'Stützpunkte':>11} {'max. Abw. zu unvereinfacht':>27} {'bei':>9} "
           f"{'max. Abw. zu KFL':>17} {'Median zu KFL':>14}")
     for label, n, dev, worst, dkfl, med in area_section(extra["ours"], con):
-        print(f"   {label:<34} {_int(n):>11} {_pct(dev):>27} {worst:>9} {_pct(dkfl):>17} {_pct(med):>14}")
+        print(f"   {label:<34} {_int(n):>11} {_pct(dev, 3):>27} {worst:>9} {_pct(dkfl):>17} {_pct(med):>14}")
     print("   (Abweichung zur KFL: schon die unvereinfachten VG250-2016-Grenzen weichen bis 8 % ab, siehe "
           "geodata/flaechenpruefung.md; die 1-%-Regel gilt gegen die unvereinfachte Fläche.)")
     con.close()

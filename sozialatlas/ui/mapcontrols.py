@@ -67,9 +67,14 @@ def class_controls(key_prefix: str = "", n_regions: int = 22, *, allow_diverging
     if st.session_state[k_k] > k_max:
         st.session_state[k_k] = k_max
     fixed_k = scheme in ("std_mean", "manual")
-    k = st.slider("Anzahl Klassen", classify.MIN_K, k_max, key=k_k, disabled=fixed_k or k_max == classify.MIN_K,
-                  help="Bei Standardabweichung und manuellen Grenzen ergibt sich die Zahl der Klassen "
-                       "aus den Grenzen." if fixed_k else "3 bis 7 Klassen.")
+    if k_max == classify.MIN_K:
+        # Three or fewer areas: a slider from 3 to 3 is not a choice (and Streamlit refuses min == max).
+        st.session_state[k_k] = k = classify.MIN_K
+        st.caption(f"Anzahl Klassen: {k} (bei so wenigen Gebieten fest).")
+    else:
+        k = st.slider("Anzahl Klassen", classify.MIN_K, k_max, key=k_k, disabled=fixed_k,
+                      help="Bei Standardabweichung und manuellen Grenzen ergibt sich die Zahl der Klassen "
+                           "aus den Grenzen." if fixed_k else "3 bis 7 Klassen.")
 
     manual: tuple[float, ...] | None = None
     if scheme == "manual":

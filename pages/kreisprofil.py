@@ -8,8 +8,9 @@ from datetime import date
 
 import streamlit as st
 
-from sozialatlas import formatting, gebietsstand, lebenslagen_view, profile
+from sozialatlas import formatting, gebietsstand, lebenslagen_view, privacy, profile
 from sozialatlas.ui import common, data, downloads, urlstate, views
+from sozialatlas.ui.plain import md
 
 st.title("Kreisprofil")
 st.caption("Alle Indikatoren eines Kreises nach Lebenslagen: der neueste Wert mit Stand und Quelle, der "
@@ -45,18 +46,21 @@ lebenslagen = data.lebenslagen()
 
 head, pic = st.columns([3, 1])
 with head:
-    st.header(f"{info['name']}")
-    st.markdown(f"{info['bez']} · Schlüssel {kreis} · {gebietsstand.LABEL[stand]}")
+    st.header(md(info["name"]))
+    st.markdown(f"{md(info['bez'])} · Schlüssel {kreis} · {gebietsstand.LABEL[stand]}")
     mit = int(rows["wert"].notna().sum())
+    gesperrt = bool(rows["status"].eq(formatting.GESPERRT).any() or rows["land_status"].eq(formatting.GESPERRT).any())
     st.markdown(f"**{mit} von {len(rows)}** Indikatoren des Atlas haben einen Wert für diesen Kreis; "
-                "die übrigen zeigen „keine Daten“.")
+                "die übrigen zeigen „keine Daten“" + (" oder „gesperrt“." if gesperrt else "."))
+    if gesperrt:
+        st.caption(md(privacy.rules().beschreibung()))
 svg = views.outline_svg(kreis, stand, f"Lage von {info['name']} in Thüringen")
 if svg:
     pic.image(svg, caption=f"{info['name']} (hervorgehoben) in Thüringen", width=220)
 
 for ll in lebenslagen.itertuples():
     grp = rows[rows["lebenslage"] == ll.id]
-    st.subheader(ll.name)
+    st.subheader(md(ll.name))
     if grp.empty:
         st.info(lebenslagen_view.needed_data(ll.id), icon=":material/info:")
         continue
@@ -66,7 +70,7 @@ for ll in lebenslagen.itertuples():
     if grp["umgerechnet"].any():
         hinweise.insert(0, "* umgerechnet auf den gewählten Gebietsstand.")
     if hinweise:
-        with st.expander(f"Hinweise zu {ll.name} ({len(hinweise)})"):
+        with st.expander(f"Hinweise zu {md(ll.name)} ({len(hinweise)})"):
             for h in hinweise:
                 st.text(h)
 

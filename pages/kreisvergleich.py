@@ -9,6 +9,7 @@ import streamlit as st
 from sozialatlas import charts, classify, exports, formatting, kreisvergleich as kv, paths
 from sozialatlas.ui import common, data, downloads, mapcontrols, urlstate
 from sozialatlas.ui import kreisvergleich as kvdata
+from sozialatlas.ui.plain import md
 
 LAYER = "kreise"
 KREIS = "kreis"           # session key and URL parameter of the selected Kreis (AGS)
@@ -114,8 +115,8 @@ with st.expander("Vergleichsjahr, Kreistyp, Klassen und Farben"):
 
 vals, note, refusal = kvdata.values_on(indikator, jahr, stand)
 if vals is None:
-    st.subheader(f"{ind.name} {jahr}")
-    st.warning(refusal)
+    st.subheader(md(f"{ind.name} {jahr}"))
+    st.warning(md(refusal))
     st.info(f"Bitte den Gebietsstand „{kv.STAND_LABEL[kv.URL_BY_STAND[kv.native_stand(per, jahr)]]}“ wählen.")
     for key, value in (("lebenslage", lebenslage), ("indikator", indikator), ("jahr", str(jahr)),
                        ("gebietsstand", stand_url)):
@@ -143,21 +144,25 @@ except classify.ClassificationError as err:
 # --- draw -------------------------------------------------------------------------------------------
 
 titel = f"{ind.name} {jahr}" + (f", Veränderung seit {vorher}" if messgroesse == "veraenderung" else "")
-st.subheader(titel)
+# Name, definition and formula come from the catalogue, which imports extend: shown as typed, never as
+# Markdown (sozialatlas.ui.plain.md).
+st.subheader(md(titel))
 definition = row.get("definition") if isinstance(row.get("definition"), str) else ""
 formel = row.get("formel") if isinstance(row.get("formel"), str) and row.get("formel") else None
-st.caption(definition + (f" Formel: {formel}." if formel else ""))
+st.caption(md(definition + (f" Formel: {formel}." if formel else "")))
 if note:
-    st.info(note)
+    st.info(note)   # our own sentence (sozialatlas.gebietsstand), no data text
 for text in kv.refusals(vals):
-    st.caption(text)
+    st.caption(md(text))
 
 left, right = st.columns([3, 2])
 with right:
     ref_label = f"Thüringen {jahr}" + (" (Summe)" if ind.is_count else "")
-    if land:
+    if land and land.get("status") == formatting.GESPERRT:
+        st.metric(ref_label, formatting.GESPERRT, help=md(f"{land['hinweis']}; Quelle: {land['quelle_titel']}"))
+    elif land:
         st.metric(ref_label, formatting.wert_mit_einheit(land["wert"], ind.einheit, ind.dezimalen),
-                  help=f"Stand: {formatting.datum(land['stand'])}; Quelle: {land['quelle_titel']}")
+                  help=md(f"Stand: {formatting.datum(land['stand'])}; Quelle: {land['quelle_titel']}"))
     else:
         st.metric(ref_label, formatting.KEINE_DATEN,
                   help="Für Thüringen insgesamt liegt für diesen Indikator und dieses Jahr kein Wert vor.")
@@ -168,11 +173,11 @@ with right:
         s2.button("Aufheben", on_click=_clear, help="Auswahl des Kreises aufheben", key="kreis_aufheben")
         lines = kv.profile_lines(view, ind, selected, jahr=jahr, vorher=vorher, land=land)
         with st.container(border=True):
-            st.markdown(f"**{kreis_names[selected]}**")
+            st.markdown(f"**{md(kreis_names[selected])}**")
             for label, text in lines or []:
                 st.text(f"{label}: {text}")
             if (paths.ROOT / "pages" / "kreisprofil.py").exists():
-                st.page_link("pages/kreisprofil.py", label=f"Kreisprofil {kreis_names[selected]}",
+                st.page_link("pages/kreisprofil.py", label=f"Kreisprofil {md(kreis_names[selected])}",
                              icon=":material/description:", query_params={"kreis": selected})
     # A real HTML table (not a canvas grid), so screen readers and keyboard users get every value.
     styled = view.table.style
@@ -184,6 +189,9 @@ with right:
     st.table(styled)
     st.caption(" ".join(t for t in (kv.status_note(view.vals[view.shown]), "Rang 1 = höchster Wert; Kreise "
                                     "ohne Wert am Ende. ▶ = ausgewählter Kreis.") if t))
+    reasons = kv.gesperrt_reasons(view.vals[view.shown])
+    if reasons:
+        st.caption(md(reasons))
 
 with left:
     map_key = f"karte_{_gen()}"
@@ -193,6 +201,8 @@ with left:
                                       title=titel)
     for text in view.notes:
         st.caption(text)
+    if view.geheimhaltung:
+        st.caption(md(view.geheimhaltung))
     st.caption(f"Klassen: {classify.SCHEMES[view.classes.scheme]}. Kreis anklicken zum Hervorheben, "
                "erneut anklicken zum Aufheben.")
 
@@ -200,9 +210,10 @@ rang_key = f"rang_{_gen()}"
 ranking = kv.ranking_chart(view, ind, title=f"Rangfolge: {titel}", selected=selected)
 st.altair_chart(ranking, width="stretch", key=rang_key, on_select=lambda: _on_bar(rang_key),
                 selection_mode="pick")
-fehlend = view.vals.loc[view.shown & view.vals["messwert"].isna(), "name"].tolist()
-if fehlend:
-    st.caption(f"Keine Daten für: {', '.join(fehlend)}.")
+# Kreise without a bar are listed by name: gesperrt ones apart from those without data.
+ohne_balken = kv.without_bar(view)
+for text in ohne_balken:
+    st.caption(md(text))
 
 quelle_ids = list(vals["quelle"].dropna().unique()) + ([land["quelle"]] if land else []) + [row["quelle"]]
 quellen = data.sources(tuple(sorted({q for q in quelle_ids if isinstance(q, str) and q})))
@@ -211,9 +222,12 @@ meta = quellen.rename(columns={"titel": "Quelle", "herausgeber": "Herausgeber", 
 meta.loc[len(meta)] = {"Quelle": common.GEO_ATTRIBUTION, "Herausgeber": "", "Lizenz": "", "Stand": "", "Referenz": ""}
 if note:
     meta.loc[len(meta)] = {"Quelle": f"Hinweis: {note}", "Herausgeber": "", "Lizenz": "", "Stand": "", "Referenz": ""}
+if view.geheimhaltung:
+    meta.loc[len(meta)] = {"Quelle": view.geheimhaltung, "Herausgeber": "", "Lizenz": "", "Stand": "", "Referenz": ""}
 basis = exports.filename("kreisvergleich", indikator, jahr, f"{stand_url}kreise",
                          f"seit{vorher}" if vorher else None, ext="x")[:-2]
-quelle_text = kv.source_lines(quellen, view.vals["stand"])
+quelle_text = kv.source_lines(quellen, view.vals["stand"]) + ohne_balken + \
+    ([view.geheimhaltung] if view.geheimhaltung else [])
 with st.expander("Herunterladen: Tabelle, Rangfolge, Legende, Karte"):
     downloads.table_buttons(view.export, meta, basename=basis, key="kv_tabelle",
                             sheet_name=f"{ind.name} {jahr}")

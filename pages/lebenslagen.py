@@ -6,9 +6,9 @@ ensure_navigation()
 
 import streamlit as st
 
-from sozialatlas import formatting, gebietsstand, lebenslagen_view, profile, tables
+from sozialatlas import formatting, gebietsstand, lebenslagen_view, privacy, profile, tables
 from sozialatlas.ui import common, data, urlstate, views
-from sozialatlas.ui.views import md
+from sozialatlas.ui.plain import md
 
 DELTA_COLOR = {"hoeher_besser": "normal", "hoeher_schlechter": "inverse", "neutral": "off"}
 
@@ -23,7 +23,7 @@ urlstate.seed("lebenslage", urlstate.choice(ll["id"]))
 lebenslage = st.radio("Lebenslage", list(ll["id"]), format_func=ll_name.get, horizontal=True, key="lebenslage")
 urlstate.publish("lebenslage", lebenslage)
 
-st.header(ll_name[lebenslage])
+st.header(md(ll_name[lebenslage]))
 st.markdown(md(ll.loc[ll["id"] == lebenslage, "beschreibung"].iloc[0] or ""))
 
 cards = views.cards(lebenslage)
@@ -39,9 +39,9 @@ def _draw_card(c: dict) -> None:
         trend = c["trend"]
         if c["land_wert"] is not None:
             value = formatting.wert_mit_einheit(c["land_wert"], c["einheit"], c["dezimalen"])
-            label = f"{c['name']} – Thüringen {c['land_jahr']}"
+            label = f"{md(c['name'])} – Thüringen {c['land_jahr']}"
         else:
-            value, label = formatting.KEINE_DATEN, f"{c['name']} – Thüringen"
+            value, label = formatting.KEINE_DATEN, f"{md(c['name'])} – Thüringen"
         delta = None
         if trend:
             diff = formatting.zahl(abs(trend["differenz"]), c["dezimalen"])
@@ -65,11 +65,14 @@ def _draw_card(c: dict) -> None:
         if sp:
             von = formatting.wert_mit_einheit(sp["min_wert"], c["einheit"], c["dezimalen"])
             bis = formatting.wert_mit_einheit(sp["max_wert"], c["einheit"], c["dezimalen"])
+            gesperrt = f"; {sp['n_gesperrt']} gesperrt (Geheimhaltung)" if sp["n_gesperrt"] else ""
             if sp["n"] > 1:
                 lines.append(f"**Kreise {sp['jahr']}:** {md(von)} ({md(sp['min_name'])}) bis {md(bis)} "
-                             f"({md(sp['max_name'])}); {sp['n']} von {sp['n_kreise']} Kreisen mit Wert")
+                             f"({md(sp['max_name'])}); {sp['n']} von {sp['n_kreise']} Kreisen mit Wert{gesperrt}")
+            elif sp["n"] == 1:
+                lines.append(f"**Kreise {sp['jahr']}:** nur {md(sp['min_name'])} mit Wert ({md(von)}){gesperrt}")
             else:
-                lines.append(f"**Kreise {sp['jahr']}:** nur {md(sp['min_name'])} mit Wert ({md(von)})")
+                lines.append(f"**Kreise {sp['jahr']}:** kein Kreis mit Wert{gesperrt}")
         else:
             ebenen = ", ".join(c["ebenen"]) or "keine"
             lines.append(f"**Kreise:** keine Daten (vorhanden auf Ebene: {md(ebenen)})")
@@ -106,6 +109,10 @@ with left:
     table = tables.sort_for_display(tables.region_table(vals, einheit=c["einheit"], dezimalen=c["dezimalen"],
                                                         ebene_label="Kreis"))
     st.table(table.set_index(table.columns[0]))
+    gesperrt = vals[vals["status"].eq(formatting.GESPERRT)]
+    if not gesperrt.empty:
+        st.caption(md(" ".join([f"{n}: {h}." for n, h in zip(gesperrt["name"], gesperrt["hinweis"])]
+                               + [privacy.rules().beschreibung()])))
 
 with right:
     kreis_name = dict(zip(vals["schluessel"], vals["name"]))
@@ -113,15 +120,15 @@ with right:
     if st.session_state.get("kreis") not in kreis_name:
         st.session_state.pop("kreis", None)
     kreis = st.selectbox("Kreis", list(kreis_name), format_func=kreis_name.get, key="kreis")
-    st.page_link("pages/kreisprofil.py", label=f"Kreisprofil {kreis_name[kreis]}", icon=":material/description:",
+    st.page_link("pages/kreisprofil.py", label=f"Kreisprofil {md(kreis_name[kreis])}", icon=":material/description:",
                  query_params={"kreis": kreis, "gebietsstand": gebietsstand.URL_VALUE[stand]})
-    st.page_link("pages/zeitreihen.py", label=f"Zeitreihe {c['name']}", icon=":material/show_chart:",
+    st.page_link("pages/zeitreihen.py", label=f"Zeitreihe {md(c['name'])}", icon=":material/show_chart:",
                  query_params={"indikator": indikator, "gebietsstand": gebietsstand.URL_VALUE[stand],
                                "kreise": kreis})
 urlstate.publish("indikator", indikator)
 urlstate.publish("kreis", kreis)
 
-st.subheader(f"Gemeinden in {kreis_name[kreis]}")
+st.subheader(f"Gemeinden in {md(kreis_name[kreis])}")
 jahre = views.gemeinde_years(indikator)
 if not jahre:
     st.info(f"„{md(c['name'])}“ liegt nicht auf Gemeindeebene vor (vorhanden auf Ebene: {', '.join(c['ebenen'])}). "
@@ -140,6 +147,8 @@ else:
         gt = tables.sort_for_display(tables.region_table(gem, einheit=c["einheit"], dezimalen=c["dezimalen"],
                                                          ebene_label="Gemeinde"))
         st.table(gt.set_index(gt.columns[0]))
+        if gem["status"].eq(formatting.GESPERRT).any():
+            st.caption(md(privacy.rules().beschreibung()))
         hinweise = sorted({h for h in gem["hinweis"].dropna()})
         if hinweise:
             with st.expander(f"Hinweise zu den Gemeindewerten ({len(hinweise)})"):

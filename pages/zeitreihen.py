@@ -8,8 +8,9 @@ from datetime import date
 
 import streamlit as st
 
-from sozialatlas import formatting, gebietsstand, timeseries
+from sozialatlas import formatting, gebietsstand, privacy, timeseries
 from sozialatlas.ui import common, data, downloads, urlstate, views
+from sozialatlas.ui.plain import md
 
 DEFAULT_KREISE = ["16051", "16053", "16063", "16065"]  # Erfurt, Jena, Wartburgkreis, Kyffhäuserkreis
 DEFAULT_INDIKATOR = "arbeitslosenanteil"  # a long series with a Thüringen line
@@ -77,13 +78,15 @@ dez = None if formatting.is_missing(ind["dezimalen"]) else int(ind["dezimalen"])
 einheit = ind["einheit"] or ""
 long, notes = views.series(indikator, stand, tuple(kreise))
 
-st.subheader(f"{views.md(ind['name'])} – {gebietsstand.LABEL[stand]}")
+st.subheader(f"{md(ind['name'])} – {gebietsstand.LABEL[stand]}")
 formel = ind.get("formel")
-st.caption(views.md((ind["definition"] or "") + (f" Formel: {formel}." if isinstance(formel, str) and formel else "")))
+st.caption(md((ind["definition"] or "") + (f" Formel: {formel}." if isinstance(formel, str) and formel else "")))
 
 kreis_rows = long[long["schluessel"] != timeseries.LAND]
 if long.empty or long["wert"].notna().sum() == 0:
-    st.info(f"Für diese Auswahl liegen keine Daten vor ({gebietsstand.LABEL[stand]}).")
+    alle_gesperrt = not long.empty and long["status"].eq(formatting.GESPERRT).any()
+    st.info(f"Für diese Auswahl liegen keine Daten vor ({gebietsstand.LABEL[stand]})"
+            + ("; vorhandene Werte sind gesperrt (Geheimhaltung)." if alle_gesperrt else "."))
 else:
     names = [kreis_name[k] for k in kreise]
     chart = timeseries.chart(long, einheit=einheit, dezimalen=dez, kreis_order=names,
@@ -98,15 +101,20 @@ else:
         st.caption(f"Dieser Indikator liegt nur für ein Jahr vor ({int(long['jahr'].iloc[0])}).")
 
     wide = timeseries.wide_table(long, dez, names)
-    st.markdown(f"**Werte in {einheit}**" if einheit else "**Werte**")
+    st.markdown(f"**Werte in {md(einheit)}**" if einheit else "**Werte**")
     # A real HTML table so screen readers reach every value of the chart.
     st.table(wide)
     if long["umgerechnet"].any():
         st.caption("\\* umgerechnet auf den gewählten Gebietsstand (Summe der Teile; Anteile aus summierten "
                    "Zählern und Nennern neu berechnet); im Diagramm als offene Raute gezeichnet.")
+    gesperrt = long[long["status"].eq(formatting.GESPERRT)]
+    if not gesperrt.empty:
+        # which cells and why; the chart has no point there
+        gruende = sorted(set(gesperrt["hinweis"].dropna()))
+        st.caption(md(f"Gesperrt: {'; '.join(gruende)}. {privacy.rules().beschreibung()}"))
 
 for note in notes:
-    st.info(note, icon=":material/info:")
+    st.info(md(note), icon=":material/info:")   # may quote an indicator name (a refusal's reason)
 
 if not long.empty:
     quellen = sorted({q for q in long["quelle_titel"].dropna()})

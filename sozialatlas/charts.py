@@ -8,6 +8,8 @@ import altair as alt
 import pandas as pd
 import shapely
 
+from sozialatlas import palettes
+
 # Vega-Lite number format locale: decimal comma, thousands dot.
 DE_FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]}
 
@@ -23,7 +25,7 @@ def ranking(df: pd.DataFrame, *, einheit: str, dezimalen: int | None, land_wert:
     df: columns name, schluessel, wert (NaN = keine Daten).
     """
     d = df[["schluessel", "name", "wert"]].copy()
-    d["farbe"] = d["schluessel"].map(colour_of).fillna("#bdbdbd")
+    d["farbe"] = d["schluessel"].map(colour_of).fillna(palettes.KEINE_DATEN_FARBE)
     d["ausgewaehlt"] = d["schluessel"].eq(selected) if selected else False
     has = d[d["wert"].notna()].sort_values("wert", ascending=False)
     order = list(has["name"])
@@ -78,7 +80,7 @@ def legend_layer(labels: list[str], colours: list[str], counts: list[int], missi
     """The legend without top-level configuration, to be placed next to a map chart (alt.hconcat)."""
     rows = [{"i": i, "farbe": c, "text": f"{lab}  ({count_text(n, gebiet_plural)})"}
             for i, (lab, c, n) in enumerate(zip(labels, colours, counts))]
-    rows.append({"i": len(rows), "farbe": "#bdbdbd", "text": f"keine Daten  ({count_text(missing, gebiet_plural)})"})
+    rows.append({"i": len(rows), "farbe": palettes.KEINE_DATEN_FARBE, "text": f"keine Daten  ({count_text(missing, gebiet_plural)})"})
     d = pd.DataFrame(rows)
     swatch = alt.Chart(d).mark_square(size=260, stroke="#555", opacity=1).encode(
         x=alt.value(10), y=alt.Y("i:O", axis=None), color=alt.Color("farbe:N", scale=None))

@@ -1,10 +1,12 @@
-"""Numbers and dates the German way: decimal comma, thousands dot, missing is 'keine Daten'."""
+"""Numbers and dates the German way: decimal comma, thousands dot, missing is 'keine Daten', a value
+withheld for secrecy is 'gesperrt' (never a number, never 0)."""
 
 from __future__ import annotations
 
 import math
 
 KEINE_DATEN = "keine Daten"
+GESPERRT = "gesperrt"   # Geheimhaltung (sozialatlas.privacy); also the status of such a row
 
 
 def is_missing(x) -> bool:
@@ -36,6 +38,16 @@ def wert_mit_einheit(x, einheit: str | None, dezimalen: int | None = None) -> st
     if einheit.lower() in ("prozent", "%"):
         return f"{z} %"
     return f"{z} {einheit}"
+
+
+def zahl_oder_status(x, status, dezimalen: int | None = None) -> str:
+    """Like `zahl`, but a row with status 'gesperrt' reads 'gesperrt' instead of 'keine Daten'."""
+    return GESPERRT if status == GESPERRT else zahl(x, dezimalen)
+
+
+def wert_oder_status(x, status, einheit: str | None, dezimalen: int | None = None) -> str:
+    """Like `wert_mit_einheit`, but a row with status 'gesperrt' reads 'gesperrt'."""
+    return GESPERRT if status == GESPERRT else wert_mit_einheit(x, einheit, dezimalen)
 
 
 def datum(iso: str | None) -> str:

@@ -224,57 +224,65 @@ def _no_values(jahr: int) -> NotConvertible:
 
 def values_on(con, indikator_id: str, jahr: int, target: str, *, partial: bool = False
               ) -> tuple[pd.DataFrame, str | None]:
-    """Kreis values of one indicator and year on Gebietsstand `target`, converted if need be.
+    """Kreis values of one indicator and year on Gebietsstand `target`, converted if need be, with the
+    Geheimhaltung applied (sozialatlas.kreisprivacy: gesperrt rows have no numbers, status 'gesperrt').
 
     Returns (values, note): note is None for native values, else a German sentence saying where the
     values come from. Raises NotConvertible if neither Gebietsstand has values that can be carried over.
     partial: see `convert` (keep the 21 unchanged Kreise when the Wartburgkreis cannot be summed).
+    A converted Wartburgkreis is summed from the real counts and then protected as the aggregate
+    Eisenach + Wartburgkreis, so it never discloses a gesperrt part.
     """
-    from sozialatlas import queries
+    from sozialatlas import kreisprivacy, queries
 
     _check_stand(target)
     jahr = int(jahr)
     have = {s for (s,) in con.execute(
         "SELECT DISTINCT gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' AND jahr = ?",
         [indikator_id, jahr]).fetchall()}
-    if target in have:
-        return queries.values(con, indikator_id, "kreis", target, jahr), None
-    source = other(target)
-    if source not in have:
+    if target not in have and other(target) not in have:
         raise _no_values(jahr)
+    decision = kreisprivacy.decision(con, indikator_id, jahr)
+    if target in have:
+        raw = queries.unprotected_values(con, indikator_id, "kreis", target, jahr)
+        return kreisprivacy.protect(raw, target, decision), None
+    source = other(target)
     ind = queries.indicator(con, indikator_id)
-    src = queries.values(con, indikator_id, "kreis", source, jahr)
+    src = queries.unprotected_values(con, indikator_id, "kreis", source, jahr)
     regions = con.execute("SELECT schluessel, name, bez, flaeche_km2 FROM region "
                           "WHERE ebene = 'kreis' AND gebietsstand = ?", [target]).df()
     out = convert(src, ind, target, partial=partial, regions=regions)
-    return out, _note(target, out)
+    return kreisprivacy.protect(out, target, decision), _note(target, out)
 
 
 VALUE_COLUMNS = ["schluessel", "name", "bez", "flaeche_km2", "wert", "zaehler", "nenner", "status", "stand",
                  "hinweis", "beispiel", "quelle", "quelle_titel", "quelle_herausgeber", "lizenz"]
+LAND_COLUMNS = ["jahr", "schluessel", "wert", "zaehler", "nenner", "status", "stand", "hinweis", "quelle",
+                "quelle_titel", "lizenz"]
 
 
 class KreisValues:
     """The Kreis observations of some indicators, loaded once: `values_on` for many years without a query
     each (a Kreisprofil looks at every indicator, a Zeitreihe at every year). Same results as the
-    module-level `values_on`, in the column layout of queries.values."""
+    module-level `values_on` (Geheimhaltung applied), in the column layout of queries.values."""
 
     def __init__(self, con, indikatoren: list[str] | None = None):
-        from sozialatlas import queries
+        from sozialatlas import privacy, queries
 
         sql = ("SELECT b.indikator, b.gebietsstand, b.jahr, b.schluessel, b.wert, b.zaehler, b.nenner, b.status, "
                "b.stand, b.hinweis, b.beispiel, b.quelle, q.titel AS quelle_titel, "
                "q.herausgeber AS quelle_herausgeber, q.lizenz "
-               "FROM beobachtung b LEFT JOIN quelle q ON q.id = b.quelle WHERE b.ebene = 'kreis'")
+               "FROM beobachtung b LEFT JOIN quelle q ON q.id = b.quelle WHERE b.ebene = ?")
         params: list = []
         if indikatoren is not None:
             sql += " AND list_contains(?, b.indikator)"
             params.append(list(indikatoren))
-        obs = con.execute(sql, params).df()
+        obs = con.execute(sql, ["kreis"] + params).df()
         self._obs = obs.drop(columns=["indikator", "gebietsstand", "jahr"])
         # positions per (indikator, jahr, gebietsstand); frames are only cut out when asked for
         self._groups = {(i, int(j), g): pos
                         for (i, j, g), pos in obs.groupby(["indikator", "jahr", "gebietsstand"]).indices.items()}
+        self._land = con.execute(sql, ["land"] + params).df()
         self.regions = {s: con.execute("SELECT schluessel, name, bez, flaeche_km2 FROM region WHERE ebene = "
                                        "'kreis' AND gebietsstand = ? ORDER BY schluessel", [s]).df()
                         for s in STAENDE}
@@ -284,6 +292,8 @@ class KreisValues:
         for i, j, _g in self._groups:
             years.setdefault(i, set()).add(j)
         self._years = {i: sorted(js, reverse=True) for i, js in years.items()}
+        self.rules = privacy.rules()
+        self._decisions: dict = {}
 
     def years(self, indikator: str) -> list[int]:
         """Years with Kreis observations, newest first."""
@@ -292,21 +302,51 @@ class KreisValues:
     def staende(self, indikator: str, jahr: int) -> set[str]:
         return {s for s in STAENDE if (indikator, int(jahr), s) in self._groups}
 
-    def native(self, indikator: str, jahr: int, stand: str) -> pd.DataFrame:
-        """Every Kreis of `stand` with its observation or NaN (like queries.values)."""
+    def _raw(self, indikator: str, jahr: int, stand: str) -> pd.DataFrame:
+        """Every Kreis of `stand` with its unprotected observation or NaN (internal)."""
         pos = self._groups.get((indikator, int(jahr), stand))
         obs = self._obs.iloc[pos] if pos is not None else self._obs.iloc[0:0]
         out = self.regions[stand].merge(obs, on="schluessel", how="left")
         return out.reindex(columns=VALUE_COLUMNS)
 
+    def decision(self, indikator: str, jahr: int):
+        """The Geheimhaltung of one indicator and year (sozialatlas.kreisprivacy.decide), computed once."""
+        from sozialatlas import kreisprivacy
+
+        key = (indikator, int(jahr))
+        if key not in self._decisions:
+            native = {s: self._raw(indikator, jahr, s) for s in self.staende(indikator, jahr)}
+            self._decisions[key] = kreisprivacy.decide(self.catalogue.get(indikator, {}), native, self.rules)
+        return self._decisions[key]
+
+    def native(self, indikator: str, jahr: int, stand: str) -> pd.DataFrame:
+        """Every Kreis of `stand` with its observation, NaN or gesperrt (like queries.values)."""
+        from sozialatlas import kreisprivacy
+
+        return kreisprivacy.protect(self._raw(indikator, jahr, stand), stand, self.decision(indikator, jahr))
+
     def values_on(self, indikator: str, jahr: int, target: str, *, partial: bool = False
                   ) -> tuple[pd.DataFrame, str | None]:
+        from sozialatlas import kreisprivacy
+
         _check_stand(target)
         have = self.staende(indikator, jahr)
         if target in have:
             return self.native(indikator, jahr, target), None
         if other(target) not in have:
             raise _no_values(int(jahr))
-        out = convert(self.native(indikator, jahr, other(target)), self.catalogue[indikator], target,
+        out = convert(self._raw(indikator, jahr, other(target)), self.catalogue[indikator], target,
                       partial=partial, regions=self.regions[target])
-        return out, _note(target, out)
+        return kreisprivacy.protect(out, target, self.decision(indikator, jahr)), _note(target, out)
+
+    def land(self, indikator: str, jahr: int | None = None) -> pd.DataFrame:
+        """The Thüringen observations of `indikator` by year (LAND_COLUMNS; only `jahr` if given), gesperrt
+        ones without numbers."""
+        from sozialatlas import kreisprivacy
+
+        rows = self._land[self._land["indikator"] == indikator]
+        if jahr is not None:
+            rows = rows[rows["jahr"] == int(jahr)]
+        out = [kreisprivacy.protect_land(r, self.decision(indikator, int(r["jahr"])))
+               for r in rows.sort_values("jahr").to_dict("records")]
+        return pd.DataFrame(out).reindex(columns=LAND_COLUMNS)

@@ -30,7 +30,7 @@ GEBIET = {"gemeinde": ("Gemeinde", "Gemeinden"), "gemeindeverband": ("Gemeindeve
           "planungsraum": ("Planungsraum", "Planungsräume"),
           "stadtbezirk": ("Statistischer Bezirk", "Statistische Bezirke")}
 GESPERRT = "gesperrt"
-GESPERRT_FARBE = "#6f6f6f"   # darker than 'keine Daten' (#bdbdbd), lighter than the outlines
+GESPERRT_FARBE = palettes.GESPERRT_FARBE
 NICHT_AGGREGIERBAR = "nicht aggregierbar"
 STATUS_KURZ = {"umgerechnet": "umgerechnet", "abgeleitet": "abgeleitet (eigene Berechnung)"}
 BRIEFWAHL = "Briefwähler"

@@ -3,7 +3,8 @@
 Pure functions (no Streamlit): the page reads its widgets, calls `build_view`, and draws what comes back,
 so tests can check every indicator without a browser. Values come from `gebietsstand.values_on`, which
 carries a series onto the other Gebietsstand where that is honest (status 'umgerechnet') and otherwise
-says why not.
+says why not, and applies the Geheimhaltung (sozialatlas.kreisprivacy): a gesperrt Kreis reads
+"gesperrt" with its reason in the table, tooltip, legend, ranking, profile and exports — never a number.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from sozialatlas import charts, formatting, gebietsstand, mapclasses, maps, profile, tables
+from sozialatlas import charts, formatting, gebietsstand, mapclasses, maps, palettes, privacy, profile, tables
 
 # URL value → Gebietsstand id; readable links: ?gebietsstand=22
 STAND_BY_URL = {"22": gebietsstand.AB, "23": gebietsstand.BIS}
@@ -28,6 +29,11 @@ MESSGROESSEN = {"wert": "Wert", "veraenderung": "Veränderung"}
 NICHT_AUSGEWAEHLT = "#ffffff00"   # no fill: outside the Kreistyp selection
 NOT_IN_SELECTION = "nicht in der Auswahl"
 RANG = "Rang"
+# Its own grey, darker than 'keine Daten' (palettes.KEINE_DATEN_FARBE): the same as for gesperrt Gemeinden
+# (kleinraeumig.GESPERRT_FARBE). A neutral grey next to the ColorBrewer hues stays distinct with every
+# colour-vision deficiency, and the text 'gesperrt' is everywhere the colour is.
+GESPERRT_FARBE = palettes.GESPERRT_FARBE
+GESPERRT_LEGENDE = "gesperrt (Geheimhaltung)"
 
 
 @dataclass
@@ -91,14 +97,23 @@ def refusals(vals: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(rows["hinweis"]))
 
 
+def _is_gesperrt(status: pd.Series) -> pd.Series:
+    return status.eq(formatting.GESPERRT).fillna(False).astype(bool)
+
+
 def with_change(vals: pd.DataFrame, before: pd.DataFrame | None, ind: Indicator) -> pd.DataFrame:
     """Adds wert_vorher, aenderung (absolute) and aenderung_rel (per cent, counts only); NaN where a year
-    has no value — a missing value never becomes a change of 0."""
+    has no value — a missing value never becomes a change of 0. Also `gesperrt` / `gesperrt_vorher`:
+    the value of the year / of the comparison year is withheld (Geheimhaltung)."""
     out = vals.copy()
+    out["gesperrt"] = _is_gesperrt(out["status"])
     if before is None:
         out["wert_vorher"] = np.nan
+        out["gesperrt_vorher"] = False
     else:
-        out["wert_vorher"] = out["schluessel"].map(before.set_index("schluessel")["wert"]).astype(float)
+        b = before.set_index("schluessel")
+        out["wert_vorher"] = out["schluessel"].map(b["wert"]).astype(float)
+        out["gesperrt_vorher"] = out["schluessel"].map(_is_gesperrt(b["status"])).fillna(False).astype(bool)
     out["aenderung"] = out["wert"].astype(float) - out["wert_vorher"]
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = out["aenderung"] / out["wert_vorher"] * 100
@@ -106,7 +121,13 @@ def with_change(vals: pd.DataFrame, before: pd.DataFrame | None, ind: Indicator)
     return out
 
 
+def land_shown(land: dict | None) -> dict | None:
+    """The Thüringen observation if it has a value to show (None when missing or gesperrt)."""
+    return land if land and not formatting.is_missing(land.get("wert")) else None
+
+
 def land_change(land: dict | None, land_before: dict | None, ind: Indicator) -> float | None:
+    land, land_before = land_shown(land), land_shown(land_before)
     if not land or not land_before:
         return None
     d = float(land["wert"]) - float(land_before["wert"])
@@ -119,6 +140,37 @@ def kreistyp_mask(vals: pd.DataFrame, kreistyp: str) -> pd.Series:
     if kreistyp not in _BEZ:
         return pd.Series(True, index=vals.index)
     return vals["bez"].eq(_BEZ[kreistyp])
+
+
+@dataclass
+class ProtectedClasses(mapclasses.MapClasses):
+    """Map classes in which gesperrt regions have their own colour, label and legend row (before
+    'keine Daten', only when there are any); everything else as mapclasses.MapClasses."""
+
+    gesperrt: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    @classmethod
+    def wrap(cls, mc: mapclasses.MapClasses, gesperrt) -> "ProtectedClasses":
+        return cls(**vars(mc), gesperrt=np.asarray(gesperrt, dtype=bool))
+
+    @property
+    def n_gesperrt(self) -> int:
+        return int(self.gesperrt.sum())
+
+    @property
+    def fill(self) -> list[str]:
+        return [GESPERRT_FARBE if g else c for g, c in zip(self.gesperrt, super().fill)]
+
+    def entries(self, gebiet_plural: str = "Gebiete") -> list[mapclasses.LegendEntry]:
+        rows = super().entries(gebiet_plural)
+        if not self.n_gesperrt:
+            return rows
+        keine = rows[-1]
+        return rows[:-1] + [mapclasses.LegendEntry(GESPERRT_LEGENDE, GESPERRT_FARBE, self.n_gesperrt),
+                            mapclasses.LegendEntry(keine.label, keine.colour, keine.count - self.n_gesperrt)]
+
+    def class_label_of(self) -> list[str]:
+        return [formatting.GESPERRT if g else c for g, c in zip(self.gesperrt, super().class_label_of())]
 
 
 @dataclass
@@ -135,6 +187,8 @@ class View:
     reference: float | None            # Thüringen value of the shown measure (None for count values)
     notes: list[str] = field(default_factory=list)
     mess_dezimalen: int | None = None
+    gesperrt: list[str] = field(default_factory=list)   # names of the shown Kreise whose measure is gesperrt
+    geheimhaltung: str | None = None   # the rule in one sentence, when anything on the page is gesperrt
 
 
 def build_view(vals: pd.DataFrame, shapes: gpd.GeoDataFrame, ind: Indicator, settings: mapclasses.ClassSettings,
@@ -143,24 +197,28 @@ def build_view(vals: pd.DataFrame, shapes: gpd.GeoDataFrame, ind: Indicator, set
                messgroesse: str = "wert", selected: str | None = None) -> View:
     vals = with_change(vals, before if vorher else None, ind)
     change = bool(vorher) and messgroesse == "veraenderung"
+    # a change involving a gesperrt year is gesperrt too (it would need the withheld value)
+    vals["messwert_gesperrt"] = vals["gesperrt"] | (vals["gesperrt_vorher"] if change else False)
+    land_value, land_before_value = land_shown(land), land_shown(land_before)
     if change:
         vals["messwert"] = vals["aenderung_rel"] if ind.is_count else vals["aenderung"]
         mess_einheit = ind.einheit_aenderung
         mess_titel = f"Veränderung {vorher}–{jahr}" + (" in %" if ind.is_count else "")
-        reference = land_change(land, land_before, ind)
+        reference = land_change(land_value, land_before_value, ind)
         classes_ref, ref_phrase, comparable = 0.0, "0 (keine Veränderung)", True
     else:
         vals["messwert"] = vals["wert"].astype(float)
         mess_einheit = ind.einheit
         mess_titel = f"{jahr}"
         # A count's Thüringen value is the sum of all Kreise: no yardstick for a single Kreis.
-        reference = None if ind.is_count or not land else float(land["wert"])
+        reference = None if ind.is_count or not land_value else float(land_value["wert"])
         classes_ref, ref_phrase, comparable = reference, None, not ind.is_count
     mess_dezimalen = 1 if change and ind.is_count else ind.dezimalen
     shown = kreistyp_mask(vals, kreistyp)
     sub = vals[shown]
     mc = mapclasses.build(sub["messwert"], settings, polaritaet=ind.polaritaet, reference=classes_ref,
                           dezimalen=mess_dezimalen, reference_comparable=comparable, reference_phrase=ref_phrase)
+    mc = ProtectedClasses.wrap(mc, sub["messwert_gesperrt"])
     fill = {k: NICHT_AUSGEWAEHLT for k in vals["schluessel"]}
     fill.update(zip(sub["schluessel"], mc.fill))
     klasse = dict.fromkeys(vals["schluessel"], NOT_IN_SELECTION)
@@ -173,16 +231,22 @@ def build_view(vals: pd.DataFrame, shapes: gpd.GeoDataFrame, ind: Indicator, set
     table = display_table(sub, ind, jahr=jahr, vorher=vorher, selected=selected)
     export = export_table(vals, ind, jahr=jahr, vorher=vorher, land=land, land_before=land_before)
     features = tooltip_frame(shapes, vals, ind, klasse, jahr=jahr, vorher=vorher)
+    gesperrt = sub.loc[sub["messwert_gesperrt"], "name"].tolist()
+    land_gesperrt = any(x and x.get("status") == formatting.GESPERRT for x in (land, land_before if vorher else None))
+    anything = gesperrt or vals["gesperrt"].any() or (vorher and vals["gesperrt_vorher"].any()) or land_gesperrt
     return View(vals, shown, mc, fill, table, export, features, mess_einheit, mess_titel, reference, notes,
-                mess_dezimalen)
+                mess_dezimalen, gesperrt, privacy.rules().beschreibung() if anything else None)
 
 
 def _rank_text(ranks: pd.Series) -> list[str]:
     return [str(int(r)) if pd.notna(r) else "–" for r in ranks]
 
 
-def change_text(v, ind: Indicator, rel: bool = False) -> str:
-    """'−0,83 Prozentpunkte', '+2,4 %'; missing → 'keine Daten' (never a change of 0)."""
+def change_text(v, ind: Indicator, rel: bool = False, gesperrt: bool = False) -> str:
+    """'−0,83 Prozentpunkte', '+2,4 %'; missing → 'keine Daten' (never a change of 0); 'gesperrt' when
+    either year is withheld."""
+    if gesperrt:
+        return formatting.GESPERRT
     if formatting.is_missing(v):
         return formatting.KEINE_DATEN
     body = change_number(v, 1 if rel else ind.dezimalen)
@@ -206,7 +270,9 @@ def display_table(vals: pd.DataFrame, ind: Indicator, *, jahr: int, vorher: int 
         rel = ind.is_count
         col = f"Veränderung seit {vorher} ({'%' if rel else ind.einheit_aenderung})"
         src = vals["aenderung_rel"] if rel else vals["aenderung"]
-        t.insert(3, col, [change_number(v, 1 if rel else ind.dezimalen) for v in src])
+        blocked = vals["gesperrt"] | vals["gesperrt_vorher"]
+        t.insert(3, col, [formatting.GESPERRT if b else change_number(v, 1 if rel else ind.dezimalen)
+                          for v, b in zip(src, blocked)])
     if vals.loc[vals["wert"].notna(), "status"].nunique() <= 1:
         t = t.drop(columns="Status")   # one status for all: status_note() says it once
     t = tables.sort_for_display(t)
@@ -233,7 +299,8 @@ def change_number(v, dezimalen: int | None) -> str:
 def export_table(vals: pd.DataFrame, ind: Indicator, *, jahr: int, vorher: int | None = None,
                  land: dict | None = None, land_before: dict | None = None) -> pd.DataFrame:
     """Download table: German headers, numbers as numbers, empty where there is no value (Status says
-    'keine Daten'), the Thüringen row last."""
+    'keine Daten') or where it is gesperrt (Status 'gesperrt (Geheimhaltung)', Hinweis why), the
+    Thüringen row last."""
     e = f" ({ind.einheit})" if ind.einheit else ""
     out = pd.DataFrame({
         "Schlüssel": vals["schluessel"].to_numpy(),
@@ -248,8 +315,7 @@ def export_table(vals: pd.DataFrame, ind: Indicator, *, jahr: int, vorher: int |
             vals["aenderung"].to_numpy()
         if ind.is_count:
             out[f"Veränderung {vorher}–{jahr} (%)"] = vals["aenderung_rel"].to_numpy()
-    out["Status"] = [tables.STATUS_TEXT.get(s, formatting.KEINE_DATEN) if isinstance(s, str) and not
-                     formatting.is_missing(w) else formatting.KEINE_DATEN for s, w in zip(vals["status"], vals["wert"])]
+    out["Status"] = [status_text(s, w) for s, w in zip(vals["status"], vals["wert"])]
     out["Stand"] = [formatting.datum(s) if isinstance(s, str) else "" for s in vals["stand"]]
     out["Quelle"] = [q if isinstance(q, str) else "" for q in vals["quelle_titel"]]
     out["Hinweis"] = [h if isinstance(h, str) else "" for h in vals["hinweis"]]
@@ -258,29 +324,42 @@ def export_table(vals: pd.DataFrame, ind: Indicator, *, jahr: int, vorher: int |
         row.update({"Schlüssel": "16", "Kreis": "Thüringen", "Kreistyp": "Land",
                     f"{ind.name} {jahr}{e}": float(land["wert"]), "Status": tables.STATUS_TEXT.get(
                         land.get("status"), "veröffentlicht"),
-                    "Stand": formatting.datum(land.get("stand")), "Quelle": land.get("quelle_titel") or ""})
+                    "Stand": formatting.datum(land.get("stand")), "Quelle": land.get("quelle_titel") or "",
+                    "Hinweis": land.get("hinweis") if land.get("status") == formatting.GESPERRT else ""})
         if vorher and land_before:
             row[f"{ind.name} {vorher}{e}"] = float(land_before["wert"])
         out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
     return out
 
 
+def status_text(status, wert) -> str:
+    """'veröffentlicht', 'umgerechnet', …; 'gesperrt (Geheimhaltung)'; 'keine Daten' where there is no value."""
+    if status == formatting.GESPERRT:
+        return tables.STATUS_TEXT[formatting.GESPERRT]
+    if isinstance(status, str) and not formatting.is_missing(wert):
+        return tables.STATUS_TEXT.get(status, formatting.KEINE_DATEN)
+    return formatting.KEINE_DATEN
+
+
 def tooltip_frame(shapes: gpd.GeoDataFrame, vals: pd.DataFrame, ind: Indicator, klasse: dict, *,
                   jahr: int, vorher: int | None) -> gpd.GeoDataFrame:
-    """Shapes with the plain-text tooltip fields (missing reads 'keine Daten')."""
-    cols = ["schluessel", "wert", "stand", "status", "quelle_titel", "aenderung", "aenderung_rel"]
+    """Shapes with the plain-text tooltip fields (missing reads 'keine Daten', withheld 'gesperrt' and the
+    status says why)."""
+    cols = ["schluessel", "wert", "stand", "status", "hinweis", "quelle_titel", "aenderung", "aenderung_rel",
+            "gesperrt", "gesperrt_vorher"]
     g = shapes.drop(columns=[c for c in ("name", "bez") if c in shapes and c in vals], errors="ignore")
     g = g.merge(vals[cols + ["name", "bez"]], on="schluessel", how="left")
-    g["wert_text"] = [formatting.wert_mit_einheit(v, ind.einheit, ind.dezimalen) for v in g["wert"]]
-    g["status_text"] = [tables.STATUS_TEXT.get(s, formatting.KEINE_DATEN)
-                        if isinstance(s, str) and not formatting.is_missing(w) else formatting.KEINE_DATEN
-                        for s, w in zip(g["status"], g["wert"])]
+    g["wert_text"] = [formatting.wert_oder_status(v, s, ind.einheit, ind.dezimalen)
+                      for v, s in zip(g["wert"], g["status"])]
+    g["status_text"] = [f"{status_text(s, w)} – {h}" if s == formatting.GESPERRT and isinstance(h, str) and h
+                        else status_text(s, w) for s, w, h in zip(g["status"], g["wert"], g["hinweis"])]
     g["stand_text"] = [formatting.datum(s) if isinstance(s, str) else "–" for s in g["stand"]]
     g["quelle_text"] = [q if isinstance(q, str) else "–" for q in g["quelle_titel"]]
     g["klasse"] = [klasse.get(k, NOT_IN_SELECTION) for k in g["schluessel"]]
     if vorher:
         src = g["aenderung_rel"] if ind.is_count else g["aenderung"]
-        g["aenderung_text"] = [change_text(v, ind, ind.is_count) for v in src]
+        blocked = g["gesperrt"].fillna(False).astype(bool) | g["gesperrt_vorher"].fillna(False).astype(bool)
+        g["aenderung_text"] = [change_text(v, ind, ind.is_count, bool(b)) for v, b in zip(src, blocked)]
     return g
 
 
@@ -304,6 +383,29 @@ def ranking_chart(view: View, ind: Indicator, *, title: str, selected: str | Non
                           colour_of=view.fill, selected=selected, title=title)
 
 
+def without_bar(view: View) -> list[str]:
+    """Sentences naming the shown Kreise the ranking has no bar for: gesperrt ones (with the rule) and
+    those without data."""
+    sub = view.vals[view.shown]
+    keine = sub.loc[sub["messwert"].isna() & ~sub["messwert_gesperrt"], "name"].tolist()
+    out = []
+    if view.gesperrt:
+        out.append(f"Gesperrt (Geheimhaltung, ohne Balken): {', '.join(view.gesperrt)}.")
+    if keine:
+        out.append(f"Keine Daten für: {', '.join(keine)}.")
+    return out
+
+
+def gesperrt_reasons(vals: pd.DataFrame) -> str | None:
+    """'Gesperrt: Fallzahl unter 3 (Geheimhaltung) – Eisenach, Sömmerda; sekundär gesperrt: … – Gotha.'
+    for the caption under the table (the table cell says only 'gesperrt'); None when nothing is."""
+    rows = vals[_is_gesperrt(vals["status"])]
+    if rows.empty:
+        return None
+    parts = [f"{grund} – {', '.join(part['name'])}" for grund, part in rows.groupby("hinweis", sort=True)]
+    return "Gesperrt: " + "; ".join(parts) + "."
+
+
 def profile_lines(view: View, ind: Indicator, schluessel: str, *, jahr: int, vorher: int | None,
                   land: dict | None) -> list[tuple[str, str]] | None:
     """The short profile of the selected Kreis: value, rank, Thüringen comparison, change."""
@@ -311,7 +413,8 @@ def profile_lines(view: View, ind: Indicator, schluessel: str, *, jahr: int, vor
     if rows.empty:
         return None
     r = rows.iloc[0]
-    lines = [("Wert " + str(jahr), formatting.wert_mit_einheit(r["wert"], ind.einheit, ind.dezimalen))]
+    gesperrt = r["status"] == formatting.GESPERRT
+    lines = [("Wert " + str(jahr), formatting.wert_oder_status(r["wert"], r["status"], ind.einheit, ind.dezimalen))]
     # ranked among the Kreise in the table (the Kreistyp selection), as the table ranks them
     pool = view.vals[view.shown] if bool(view.shown.loc[rows.index[0]]) else view.vals
     ranks = tables.rank_desc(pool["wert"].astype(float))
@@ -321,14 +424,16 @@ def profile_lines(view: View, ind: Indicator, schluessel: str, *, jahr: int, vor
     rank = ranks.get(rows.index[0])
     lines.append(("Rang", f"{int(rank)} von {n} {gruppe} (1 = höchster Wert)" if pd.notna(rank) else "–"))
     if land:
-        lines.append(("Thüringen", formatting.wert_mit_einheit(land["wert"], ind.einheit, ind.dezimalen)))
-        lines.append(("Vergleich", profile.vergleich(r["wert"], land["wert"], ind.polaritaet, ind.einheit,
-                                                     ind.dezimalen, ind.aggregation)))
+        lines.append(("Thüringen", formatting.wert_oder_status(land["wert"], land.get("status"), ind.einheit,
+                                                              ind.dezimalen)))
+        lines.append(("Vergleich", formatting.GESPERRT if gesperrt else profile.vergleich(
+            r["wert"], land["wert"], ind.polaritaet, ind.einheit, ind.dezimalen, ind.aggregation)))
     else:
         lines.append(("Thüringen", f"{formatting.KEINE_DATEN} (kein Vergleich möglich)"))
     if vorher:
         v = r["aenderung_rel"] if ind.is_count else r["aenderung"]
-        lines.append((f"Veränderung seit {vorher}", change_text(v, ind, ind.is_count)))
+        lines.append((f"Veränderung seit {vorher}",
+                      change_text(v, ind, ind.is_count, bool(gesperrt or r.get("gesperrt_vorher")))))
     if isinstance(r.get("hinweis"), str) and r["hinweis"]:
         lines.append(("Hinweis", r["hinweis"]))
     return lines

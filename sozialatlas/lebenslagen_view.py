@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sozialatlas import formatting, gebietsstand, queries
+from sozialatlas import formatting, gebietsstand, kreisprivacy, queries, smallarea
 
 TREND_JAHRE = 5
 
@@ -38,9 +38,10 @@ def indicators_of(con, lebenslage: str) -> pd.DataFrame:
 
 
 def land_series(con, indikator: str) -> pd.DataFrame:
-    return con.execute(
-        "SELECT jahr, wert, stand, quelle FROM beobachtung WHERE indikator = ? AND ebene = 'land' "
-        "AND wert IS NOT NULL ORDER BY jahr", [indikator]).df()
+    """Thüringen values by year (jahr, wert, stand, quelle); years gesperrt by the Geheimhaltung are left out."""
+    land = kreisprivacy.land_series(con, indikator)
+    land = land[land["wert"].notna()]
+    return land[["jahr", "wert", "stand", "quelle"]].assign(jahr=land["jahr"].astype(int)).reset_index(drop=True)
 
 
 def trend(series: pd.DataFrame, polaritaet: str, *, einheit: str = "", dezimalen: int | None = None,
@@ -77,7 +78,8 @@ def trend(series: pd.DataFrame, polaritaet: str, *, einheit: str = "", dezimalen
 
 
 def kreis_spread(con, indikator: str) -> dict | None:
-    """Minimum and maximum across the Kreise in the newest year with Kreis values (native Gebietsstand)."""
+    """Minimum and maximum across the Kreise in the newest year with Kreis values (native Gebietsstand);
+    gesperrt Kreise (Geheimhaltung) are counted in `n_gesperrt`, never in the range."""
     row = con.execute(
         "SELECT jahr, gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' "
         "AND wert IS NOT NULL ORDER BY jahr DESC, gebietsstand = 'ab-2021-07-01' DESC LIMIT 1",
@@ -87,12 +89,16 @@ def kreis_spread(con, indikator: str) -> dict | None:
     jahr, stand = int(row[0]), row[1]
     vals = queries.values(con, indikator, "kreis", stand, jahr)
     has = vals[vals["wert"].notna()]
-    lo = has.loc[has["wert"].idxmin()]
-    hi = has.loc[has["wert"].idxmax()]
-    staende = sorted({s for s in has["stand"] if isinstance(s, str)})
-    return {"jahr": jahr, "gebietsstand": stand, "n": len(has), "n_kreise": len(vals),
-            "min_wert": float(lo["wert"]), "min_name": lo["name"], "max_wert": float(hi["wert"]),
-            "max_name": hi["name"], "stand": " / ".join(staende), "quelle_titel": hi["quelle_titel"]}
+    n_gesperrt = int(vals["status"].eq(formatting.GESPERRT).sum())
+    staende = sorted({s for s in vals["stand"] if isinstance(s, str)})
+    out = {"jahr": jahr, "gebietsstand": stand, "n": len(has), "n_kreise": len(vals), "n_gesperrt": n_gesperrt,
+           "min_wert": None, "min_name": None, "max_wert": None, "max_name": None,
+           "stand": " / ".join(staende), "quelle_titel": vals["quelle_titel"].dropna().iloc[0]}
+    if not has.empty:
+        lo, hi = has.loc[has["wert"].idxmin()], has.loc[has["wert"].idxmax()]
+        out.update(min_wert=float(lo["wert"]), min_name=lo["name"], max_wert=float(hi["wert"]),
+                   max_name=hi["name"], quelle_titel=hi["quelle_titel"])
+    return out
 
 
 def card(con, ind: dict) -> dict:
@@ -127,17 +133,14 @@ def gemeinde_years(con, indikator: str) -> list[int]:
 
 
 def gemeinden(con, indikator: str, kreis: str, stand: str, jahr: int) -> pd.DataFrame:
-    """The Gemeinden of one Kreis (of Kreis-Gebietsstand `stand`) with their values; missing stays NaN."""
+    """The Gemeinden of one Kreis (of Kreis-Gebietsstand `stand`) with their values; missing stays NaN,
+    gesperrt ones (Geheimhaltung, decided for all Gemeinden by sozialatlas.smallarea) have status
+    'gesperrt' and the reason in `hinweis`."""
     col = "kreis_ab" if stand == gebietsstand.AB else "kreis_bis"
-    return con.execute(
-        f"""
-        SELECT r.schluessel, r.name, r.bez, b.wert, b.zaehler, b.nenner, b.status, b.stand, b.hinweis,
-               b.quelle, q.titel AS quelle_titel, q.lizenz
-        FROM region r
-        LEFT JOIN beobachtung b
-          ON b.ebene = 'gemeinde' AND b.schluessel = r.schluessel AND b.gebietsstand = r.gebietsstand
-         AND b.indikator = ? AND b.jahr = ?
-        LEFT JOIN quelle q ON q.id = b.quelle
-        WHERE r.ebene = 'gemeinde' AND r.{col} = ?
-        ORDER BY r.name
-        """, [indikator, int(jahr), kreis]).df()
+    keys = {k for (k,) in con.execute(f"SELECT schluessel FROM region WHERE ebene = 'gemeinde' AND {col} = ?",
+                                      [kreis]).fetchall()}
+    vals = queries.values(con, indikator, "gemeinde", smallarea.LEVELS["gemeinde"], int(jahr))
+    cols = ["schluessel", "name", "bez", "wert", "zaehler", "nenner", "status", "stand", "hinweis", "quelle",
+            "quelle_titel", "lizenz"]
+    out = vals[vals["schluessel"].isin(keys)][cols]
+    return out.sort_values("name", kind="mergesort").reset_index(drop=True)

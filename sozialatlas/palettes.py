@@ -7,6 +7,8 @@ then read every map the same way ("dunkel = Handlungsbedarf") without checking t
 from __future__ import annotations
 
 KEINE_DATEN_FARBE = "#bdbdbd"
+# Withheld (Geheimhaltung): darker than 'keine Daten', lighter than the outlines; both greys carry no value.
+GESPERRT_FARBE = "#6f6f6f"
 
 # ColorBrewer 2.0 (Cynthia Brewer), schemes marked colour-blind safe; light → dark.
 _SEQ = {

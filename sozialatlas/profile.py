@@ -12,7 +12,7 @@ import math
 import pandas as pd
 import shapely
 
-from sozialatlas import formatting, gebietsstand, queries, tables
+from sozialatlas import formatting, gebietsstand, privacy, queries, tables
 
 RANG_HINWEIS = "Rang 1 = höchster Wert unter den Kreisen mit Wert"
 
@@ -90,7 +90,8 @@ def _candidate_years(kv: gebietsstand.KreisValues, indikator: str, schluessel: s
 
 
 def _latest(kv: gebietsstand.KreisValues, indikator: str, schluessel: str, stand: str):
-    """(year, the Kreis row, all Kreis values, note) of the newest year with a value for the Kreis."""
+    """(year, the Kreis row, all Kreis values, note) of the newest year with a value for the Kreis — or
+    with a gesperrt one: then the profile says 'gesperrt' instead of falling back to an older year."""
     reasons = []
     for jahr in _candidate_years(kv, indikator, schluessel, stand):
         try:
@@ -101,7 +102,7 @@ def _latest(kv: gebietsstand.KreisValues, indikator: str, schluessel: str, stand
         mine = vals[vals["schluessel"] == schluessel]
         if mine.empty:
             continue
-        if not formatting.is_missing(mine.iloc[0]["wert"]):
+        if not formatting.is_missing(mine.iloc[0]["wert"]) or mine.iloc[0]["status"] == formatting.GESPERRT:
             return jahr, mine.iloc[0], vals, note
         if isinstance(mine.iloc[0]["hinweis"], str):
             reasons.append(mine.iloc[0]["hinweis"])
@@ -112,17 +113,17 @@ def _latest(kv: gebietsstand.KreisValues, indikator: str, schluessel: str, stand
     return None, None, None, (reasons[0] if reasons else None)
 
 
-def _land_values(con) -> dict[tuple[str, int], dict]:
-    df = con.execute("SELECT indikator, jahr, wert, stand, quelle FROM beobachtung "
-                     "WHERE ebene = 'land' AND wert IS NOT NULL").df()
-    return {(r["indikator"], int(r["jahr"])): r for r in df.to_dict("records")}
+def _land_value(kv: gebietsstand.KreisValues, indikator: str, jahr: int) -> dict | None:
+    """The Thüringen observation of that year with a value or gesperrt (Geheimhaltung applied), else None."""
+    land = kv.land(indikator, jahr)
+    land = land[land["wert"].notna() | land["status"].eq(formatting.GESPERRT)]
+    return land.iloc[0].to_dict() if len(land) else None
 
 
 def profile(con, schluessel: str, stand: str) -> pd.DataFrame:
     """One row per indicator published for Kreise: the Kreis's newest value, Thüringen, comparison, rank."""
     inds = queries.indicators(con, "kreis")
     kv = gebietsstand.KreisValues(con, list(inds["id"]))
-    land_values = _land_values(con)
     rows = []
     for ind in inds.to_dict("records"):
         dez = _dezimalen(ind["dezimalen"])
@@ -134,7 +135,8 @@ def profile(con, schluessel: str, stand: str) -> pd.DataFrame:
             "polaritaet": ind["polaritaet"] or "neutral", "definition": ind["definition"] or "",
             "jahr": jahr, "wert": math.nan, "stand": None, "status": None, "hinweis": note,
             "quelle": ind["quelle"], "quelle_titel": ind["quelle_titel"], "lizenz": ind["lizenz"],
-            "land_wert": math.nan, "land_stand": None, "land_quelle": None, "rang": None, "n_kreise": 0,
+            "land_wert": math.nan, "land_stand": None, "land_quelle": None, "land_status": None,
+            "rang": None, "n_kreise": 0,
             "umgerechnet": False, "aggregation": ind["aggregation"],
         }
         if mine is not None:
@@ -145,13 +147,19 @@ def profile(con, schluessel: str, stand: str) -> pd.DataFrame:
                 wert=float(mine["wert"]), stand=mine["stand"], status=mine["status"],
                 hinweis=text(mine["hinweis"], None), quelle=text(mine["quelle"], ind["quelle"]),
                 quelle_titel=text(mine["quelle_titel"], ind["quelle_titel"]),
-                lizenz=text(mine["lizenz"], ind["lizenz"]), rang=int(rank),
+                lizenz=text(mine["lizenz"], ind["lizenz"]), rang=None if pd.isna(rank) else int(rank),
                 n_kreise=int(vals["wert"].notna().sum()), umgerechnet=mine["status"] == "umgerechnet")
-            land = land_values.get((ind["id"], int(jahr)))
+            land = _land_value(kv, ind["id"], int(jahr))
             if land:
-                row.update(land_wert=float(land["wert"]), land_stand=land["stand"], land_quelle=land["quelle"])
-        row["vergleich"] = vergleich(row["wert"], row["land_wert"], row["polaritaet"], row["einheit"], dez,
-                                     ind["aggregation"])
+                row.update(land_wert=float(land["wert"]), land_stand=land["stand"], land_quelle=land["quelle"],
+                           land_status=land["status"])
+        if row["status"] == formatting.GESPERRT:
+            row["vergleich"] = formatting.GESPERRT
+        elif row["land_status"] == formatting.GESPERRT:
+            row["vergleich"] = "kein Vergleich (Thüringen-Wert gesperrt)"
+        else:
+            row["vergleich"] = vergleich(row["wert"], row["land_wert"], row["polaritaet"], row["einheit"], dez,
+                                         ind["aggregation"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -160,11 +168,12 @@ def display_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The profile rows of one Lebenslage as a person reads them (German numbers, 'keine Daten')."""
     return pd.DataFrame({
         "Indikator": rows["name"].to_numpy(),
-        "Wert": [formatting.wert_mit_einheit(w, e, d) + (" *" if u else "")
-                 for w, e, d, u in zip(rows["wert"], rows["einheit"], rows["dezimalen"], rows["umgerechnet"])],
+        "Wert": [formatting.wert_oder_status(w, s, e, d) + (" *" if u else "")
+                 for w, s, e, d, u in zip(rows["wert"], rows["status"], rows["einheit"], rows["dezimalen"],
+                                          rows["umgerechnet"])],
         "Jahr (Stand)": [_jahr_stand(j, s) for j, s in zip(rows["jahr"], rows["stand"])],
-        "Thüringen": [formatting.wert_mit_einheit(w, e, d)
-                      for w, e, d in zip(rows["land_wert"], rows["einheit"], rows["dezimalen"])],
+        "Thüringen": [formatting.wert_oder_status(w, s, e, d) for w, s, e, d in zip(
+            rows["land_wert"], rows["land_status"], rows["einheit"], rows["dezimalen"])],
         "Vergleich mit Thüringen": rows["vergleich"].to_numpy(),
         "Rang": [rang_text(r, n) for r, n in zip(rows["rang"], rows["n_kreise"])],
         "Quelle": [q if isinstance(q, str) else "–" for q in rows["quelle_titel"]],
@@ -265,9 +274,12 @@ def html_document(rows: pd.DataFrame, *, kreis_name: str, kreis_bez: str, stand_
         f'<p class="klein">Sozialatlas Thüringen · erstellt am {e(erstellt)}. Je Indikator der neueste Wert '
         "des Kreises mit Stand und Quelle, der Thüringen-Wert desselben Jahres, die Abweichung in "
         f"Wertungsrichtung und der Rang unter den Kreisen ({e(RANG_HINWEIS)}). Fehlende Werte heißen "
-        "„keine Daten“, nie 0. Mit * markierte Werte sind auf den Gebietsstand umgerechnet.</p></div>",
+        "„keine Daten“, nie 0; aus Gründen der Geheimhaltung zurückgehaltene Werte heißen „gesperrt“. "
+        "Mit * markierte Werte sind auf den Gebietsstand umgerechnet.</p></div>",
         svg, "</div>",
     ]
+    if rows["status"].eq(formatting.GESPERRT).any() or rows["land_status"].eq(formatting.GESPERRT).any():
+        parts.append(f'<p class="klein">{e(privacy.rules().beschreibung())}</p>')
     for ll in lebenslagen.itertuples():
         grp = rows[rows["lebenslage"] == ll.id]
         parts.append(f"<section><h2>{e(ll.name)}</h2>")
@@ -279,8 +291,9 @@ def html_document(rows: pd.DataFrame, *, kreis_name: str, kreis_bez: str, stand_
                      "<th scope=\"col\">Thüringen</th><th scope=\"col\">Vergleich mit Thüringen</th>"
                      "<th scope=\"col\">Rang</th></tr></thead><tbody>")
         for r in grp.itertuples():
-            wert = formatting.wert_mit_einheit(r.wert, r.einheit, r.dezimalen) + (" *" if r.umgerechnet else "")
-            land = formatting.wert_mit_einheit(r.land_wert, r.einheit, r.dezimalen)
+            wert = formatting.wert_oder_status(r.wert, r.status, r.einheit, r.dezimalen) + \
+                (" *" if r.umgerechnet else "")
+            land = formatting.wert_oder_status(r.land_wert, r.land_status, r.einheit, r.dezimalen)
             stand = _jahr_stand(r.jahr, r.stand)
             quelle = f"Quelle: {r.quelle_titel or '–'}; Lizenz: {r.lizenz or '–'}; Stand: {stand}"
             hinweis = f"<br><span class=\"quelle\">{e(r.hinweis)}</span>" if isinstance(r.hinweis, str) else ""

@@ -46,9 +46,11 @@ def periods(con, indikator: str, ebene: str) -> pd.DataFrame:
         [indikator, ebene]).df()
 
 
-def values(con, indikator: str, ebene: str, gebietsstand: str, jahr: int) -> pd.DataFrame:
-    """Every region of the level and Gebietsstand, with its value or NULL.
+def unprotected_values(con, indikator: str, ebene: str, gebietsstand: str, jahr: int) -> pd.DataFrame:
+    """Every region of the level and Gebietsstand, with its observation or NULL — before the Geheimhaltung.
 
+    Internal: only for code that protects the result itself before showing it (`values`, the Gebietsstand
+    conversion, which must sum the real counts of Eisenach and the Wartburgkreis). Pages use `values`.
     The left join is the point: a region without an observation stays in the result (as 'keine Daten'),
     it is never dropped and never filled with 0.
     """
@@ -68,15 +70,45 @@ def values(con, indikator: str, ebene: str, gebietsstand: str, jahr: int) -> pd.
         [indikator, jahr, ebene, gebietsstand]).df()
 
 
+def values(con, indikator: str, ebene: str, gebietsstand: str, jahr: int) -> pd.DataFrame:
+    """Every region of the level and Gebietsstand with its value, NULL ('keine Daten') or gesperrt.
+
+    The Geheimhaltung is applied (sozialatlas.privacy): a gesperrt row has no wert/zaehler/nenner, status
+    'gesperrt' and the reason in `hinweis` — Kreise via sozialatlas.kreisprivacy, Gemeinden,
+    Gemeindeverbände and Jena's Bezirke via sozialatlas.smallarea (decided for the whole level).
+    """
+    from sozialatlas import kreisprivacy, smallarea
+
+    raw = unprotected_values(con, indikator, ebene, gebietsstand, jahr)
+    if ebene == "kreis":
+        return kreisprivacy.protect(raw, gebietsstand, kreisprivacy.decision(con, indikator, jahr))
+    if ebene == "land":
+        dec = kreisprivacy.decision(con, indikator, jahr)
+        rows = [kreisprivacy.protect_land(r, dec) for r in raw.to_dict("records")]
+        return pd.DataFrame(rows, columns=raw.columns) if rows else raw
+    if smallarea.LEVELS.get(ebene) == gebietsstand and raw["wert"].notna().any():
+        prot = smallarea.values(con, indikator, int(jahr), ebene=ebene).set_index("schluessel")
+        gesperrt = raw["schluessel"].map(prot["gesperrt"]).fillna(False).astype(bool)
+        return kreisprivacy.mark(raw, gesperrt, raw["schluessel"].map(prot["sperrgrund"]))
+    return raw
+
+
 def land_value(con, indikator: str, jahr: int) -> dict | None:
+    """The Thüringen observation (wert, zaehler, stand, status, quelle, quelle_titel, hinweis) or None.
+
+    Gesperrt (Geheimhaltung): wert NaN, status 'gesperrt', hinweis the reason.
+    """
+    from sozialatlas import kreisprivacy
+
     row = con.execute(
-        "SELECT b.wert, b.stand, b.status, b.quelle, q.titel FROM beobachtung b "
+        "SELECT b.wert, b.zaehler, b.stand, b.status, b.quelle, q.titel, b.hinweis FROM beobachtung b "
         "LEFT JOIN quelle q ON q.id = b.quelle "
         "WHERE b.indikator = ? AND b.ebene = 'land' AND b.jahr = ? AND b.wert IS NOT NULL",
         [indikator, jahr]).fetchone()
     if row is None:
         return None
-    return dict(zip(["wert", "stand", "status", "quelle", "quelle_titel"], row))
+    land = dict(zip(["wert", "zaehler", "stand", "status", "quelle", "quelle_titel", "hinweis"], row))
+    return kreisprivacy.protect_land(land, kreisprivacy.decision(con, indikator, jahr))
 
 
 def shapes(con, ebene: str, gebietsstand: str) -> gpd.GeoDataFrame:

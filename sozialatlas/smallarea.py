@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sozialatlas import privacy
+from sozialatlas import kreisprivacy, privacy
 
 LEVELS = {"gemeinde": "2021-12-31", "gemeindeverband": "2021-12-31", "stadtbezirk": "jena-2017"}
 KREIS_AB, KREIS_BIS = "ab-2021-07-01", "bis-2021-06-30"
@@ -156,23 +156,6 @@ def _protect_level(con, ind: dict, jahr: int, ebene: str, rules: privacy.Rules) 
     return raw, prot, gr
 
 
-def _comparison(con, ind: dict, jahr: int) -> tuple[dict, float | None]:
-    """Kreis values {kreis: wert} (22-Kreise status; Kreise unchanged since 2021 also from the 23-Kreise
-    status) and the Thüringen value, for the same indicator and year."""
-    rows = con.execute(
-        "SELECT schluessel, gebietsstand, wert, zaehler FROM beobachtung WHERE indikator = ? AND jahr = ? "
-        "AND ebene = 'kreis' AND wert IS NOT NULL", [ind["id"], int(jahr)]).df()
-    kreise: dict = {}
-    for stand in (KREIS_BIS, KREIS_AB):  # the 22-Kreise value wins where both exist
-        for r in rows[rows["gebietsstand"] == stand].itertuples():
-            if stand == KREIS_BIS and r.schluessel in ("16056", "16063"):
-                continue  # Eisenach and the old Wartburgkreis are not Kreise of the 2021 Gemeinden
-            kreise[r.schluessel] = float(r.wert)
-    land = con.execute("SELECT wert FROM beobachtung WHERE indikator = ? AND jahr = ? AND ebene = 'land' "
-                       "AND wert IS NOT NULL", [ind["id"], int(jahr)]).fetchone()
-    return kreise, (float(land[0]) if land else None)
-
-
 PUBLIC_COLUMNS = [
     "schluessel", "name", "bez", "kreis", "kreis_name", "flaeche_km2", "wert", "zaehler", "nenner",
     "einwohner", "einwohner_jahr", "status", "stand", "hinweis", "quelle", "quelle_titel", "lizenz",
@@ -195,7 +178,7 @@ def values(con, indikator_id: str, jahr: int, *, ebene: str = "gemeinde", kreis:
     rules = rules or privacy.rules()
     ind = _indicator(con, indikator_id)
     raw, prot, _gr = _protect_level(con, ind, int(jahr), ebene, rules)
-    kreise, land = _comparison(con, ind, int(jahr))
+    kreise, land = kreisprivacy.comparison_values(con, ind["id"], int(jahr))
     names = dict(con.execute("SELECT schluessel, name FROM region WHERE ebene = 'kreis' "
                              "AND gebietsstand = ?", [KREIS_AB]).fetchall())
     out = prot.copy()
@@ -279,7 +262,7 @@ def planungsraum_values(con, definition_id: int, indikator_id: str, jahr: int,
         rows.append(row)
     cols = ["planungsraum", "n_gemeinden", "n_mit_wert", "wert", "zaehler", "nenner", "einwohner",
             "gesperrt", "sperrgrund", "hinweis", "stand", "quelle", "beispiel", "kreis_wert", "land_wert"]
-    kreise, land = _comparison(con, ind, int(jahr))
+    kreise, land = kreisprivacy.comparison_values(con, ind["id"], int(jahr))
     for row in rows:
         row["kreis_wert"] = kreise.get(str(definition["kreis"]), np.nan)
         row["land_wert"] = land if land is not None else np.nan

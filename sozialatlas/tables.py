@@ -1,4 +1,5 @@
-"""Tables as a person reads them: German headers, German numbers, 'keine Daten' instead of blanks."""
+"""Tables as a person reads them: German headers, German numbers, 'keine Daten' instead of blanks,
+'gesperrt' where the Geheimhaltung withholds a value."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ STATUS_TEXT = {
     "abgeleitet": "abgeleitet (eigene Berechnung)",
     "umgerechnet": "umgerechnet",
     "fehlend": "keine Daten",
+    "gesperrt": "gesperrt (Geheimhaltung)",
 }
 
 
@@ -24,19 +26,22 @@ RANK = "Rang (1 = höchster Wert)"
 
 def region_table(vals: pd.DataFrame, *, einheit: str, dezimalen: int | None, ebene_label: str,
                  full: bool = False) -> pd.DataFrame:
-    """One row per region, also those without data (shown as 'keine Daten', never 0).
+    """One row per region, also those without data (shown as 'keine Daten', never 0) and gesperrt ones
+    (status 'gesperrt': shown as 'gesperrt', no rank).
 
     The compact table sits beside the map (few columns, readable on a beamer); `full=True` adds key,
     Stand, status and source for downloads.
     """
     out = pd.DataFrame({
         ebene_label: vals["name"].to_numpy(),
-        f"Wert ({einheit})" if einheit else "Wert": [formatting.zahl(v, dezimalen) for v in vals["wert"]],
+        f"Wert ({einheit})" if einheit else "Wert": [formatting.zahl_oder_status(v, s, dezimalen)
+                                                     for v, s in zip(vals["wert"], vals["status"])],
         RANK: [str(r) if pd.notna(r) else "–" for r in rank_desc(vals["wert"])],
         "Status": [STATUS_TEXT.get(s, "keine Daten") if isinstance(s, str) else "keine Daten"
                    for s in vals["status"]],
     })
     out["_rang"] = rank_desc(vals["wert"]).to_numpy()
+    out["_gesperrt"] = vals["status"].eq(formatting.GESPERRT).to_numpy()
     if full:
         out.insert(1, "Schlüssel", vals["schluessel"].to_numpy())
         out["Stand"] = [formatting.datum(s) if isinstance(s, str) else "" for s in vals["stand"]]
@@ -45,6 +50,8 @@ def region_table(vals: pd.DataFrame, *, einheit: str, dezimalen: int | None, ebe
 
 
 def sort_for_display(table: pd.DataFrame) -> pd.DataFrame:
-    """Best-known order for reading: by rank, regions without data at the end (by name)."""
-    return (table.sort_values(["_rang", table.columns[0]], na_position="last", kind="mergesort")
-            .drop(columns="_rang").reset_index(drop=True))
+    """Best-known order for reading: by rank, then gesperrt regions, regions without data at the end (by
+    name)."""
+    order = table.assign(_keine=~table["_gesperrt"]) if "_gesperrt" in table else table.assign(_keine=True)
+    return (order.sort_values(["_rang", "_keine", table.columns[0]], na_position="last", kind="mergesort")
+            .drop(columns=[c for c in ("_rang", "_gesperrt", "_keine") if c in order]).reset_index(drop=True))

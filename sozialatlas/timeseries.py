@@ -73,8 +73,7 @@ def series(con, indikator: str, stand: str, kreise: list[str] | None = None
         # Only recomputed values are marked; the 21 unchanged Kreise are the same territory on both.
         vals = vals.assign(jahr=jahr, umgerechnet=vals["status"].eq("umgerechnet") & vals["wert"].notna())
         parts.append(vals)
-    land = land_series(con, indikator)
-    parts.append(land)
+    parts.append(_land_rows(kv, indikator))
     out = pd.concat([p.reindex(columns=COLUMNS) for p in parts if not p.empty], ignore_index=True) \
         if any(not p.empty for p in parts) else pd.DataFrame(columns=COLUMNS)
     out["umgerechnet"] = out["umgerechnet"].fillna(False).astype(bool)
@@ -84,23 +83,23 @@ def series(con, indikator: str, stand: str, kreise: list[str] | None = None
 
 
 def land_series(con, indikator: str) -> pd.DataFrame:
-    df = con.execute(
-        """
-        SELECT b.jahr, b.schluessel, ? AS name, b.wert, b.zaehler, b.nenner, b.status, b.stand, b.quelle,
-               q.titel AS quelle_titel, q.lizenz, b.hinweis, false AS umgerechnet
-        FROM beobachtung b LEFT JOIN quelle q ON q.id = b.quelle
-        WHERE b.indikator = ? AND b.ebene = 'land' ORDER BY b.jahr
-        """, [LAND_NAME, indikator]).df()
-    return df
+    """Thüringen by year (COLUMNS), with the Geheimhaltung applied (a gesperrt year has no wert)."""
+    return _land_rows(gebietsstand.KreisValues(con, [indikator]), indikator)
+
+
+def _land_rows(kv: gebietsstand.KreisValues, indikator: str) -> pd.DataFrame:
+    land = kv.land(indikator)
+    return land.assign(name=LAND_NAME, umgerechnet=False).reindex(columns=COLUMNS)
 
 
 def wide_table(long: pd.DataFrame, dezimalen: int | None, kreis_names: list[str]) -> pd.DataFrame:
-    """Years × regions as people read it: German numbers, 'keine Daten', converted values marked '*'."""
+    """Years × regions as people read it: German numbers, 'keine Daten', 'gesperrt' (Geheimhaltung),
+    converted values marked '*'."""
     if long.empty:
         return pd.DataFrame()
     cells = long.assign(text=[
-        formatting.zahl(w, dezimalen) + (UMGERECHNET_MARK if u and not formatting.is_missing(w) else "")
-        for w, u in zip(long["wert"], long["umgerechnet"])])
+        formatting.zahl_oder_status(w, s, dezimalen) + (UMGERECHNET_MARK if u and not formatting.is_missing(w) else "")
+        for w, s, u in zip(long["wert"], long["status"], long["umgerechnet"])])
     wide = cells.pivot_table(index="jahr", columns="name", values="text", aggfunc="first")
     order = list(dict.fromkeys(kreis_names + [LAND_NAME]))
     wide = wide.reindex(columns=order).fillna(formatting.KEINE_DATEN)

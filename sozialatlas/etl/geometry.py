@@ -578,7 +578,7 @@ def _report_md(check: pd.DataFrame, cw: pd.DataFrame, info: dict) -> str:
         "  zu anderen Ersatz-Gemeinden; Grenzen zu behaltenen Nachbarn bleiben VG250. Eine Ersatz-Gemeinde ohne",
         "  solchen Nachbarn ändert sich nicht und behält daher die Quelle „VG250 2016 aufgelöst“"
         f" ({int((check['fallback'] & ~check['geaendert']).sum())} Fälle).",
-        f"- Zuordnung über größte Überlappung statt Innenpunkt (Innenpunkt lag im groben VG5000-Nachbarpolygon): "
+        "- Zuordnung über größte Überlappung statt Innenpunkt (Innenpunkt lag im groben VG5000-Nachbarpolygon): "
         + (", ".join(f"{r.ags_2016} {r.name_2016} → {r.ags_2021}" for r in over.itertuples()) or "keine") + ".",
         "- Keine VG250-Gemeinde von 2016 ist erkennbar auf zwei Gemeinden von 2021 aufgeteilt (jede liegt zu mehr als",
         f"  {info['min_anteil']:.0%} in ihrer Zielgemeinde, gemessen am groben VG5000).",

@@ -57,11 +57,25 @@ def start_server(db_path: Path, extra_env: dict | None = None):
 def server(db_path):
     proc, url = start_server(db_path)
     yield url
+    stop_server(proc)
+
+
+def stop_server(proc) -> None:
     proc.terminate()
     try:
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture
+def admin_server(db_path, tmp_path):
+    """An admin instance (pages unlocked) on its own copy of the test database, so writes stay local."""
+    path = tmp_path / "admin.duckdb"
+    shutil.copyfile(db_path, path)
+    proc, url = start_server(path, {"SOZIALATLAS_ADMIN_OPEN": "1"})
+    yield url, path
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")
@@ -111,3 +125,11 @@ def artifacts() -> Path:
     d = paths.ROOT / "test-artifacts"
     d.mkdir(exist_ok=True)
     return d
+
+
+def fill(page, label: str, text: str) -> None:
+    """Type into a Streamlit text input; Streamlit takes the value when the field loses focus."""
+    box = page.get_by_label(label, exact=True)
+    box.fill(text)
+    box.press("Tab")
+    wait_for_app(page)

@@ -2,37 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import duckdb
 import pytest
 
-from tests.versions_helpers import copy_db, kreis_xlsx
+from tests.versions_helpers import kreis_xlsx
 
-from .conftest import artifacts, choose, start_server, wait_for_app
+from .conftest import artifacts, choose, fill, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 NAME = "Betreuungsquote unter 3 Jahren (eigene Erhebung)"
-
-
-@pytest.fixture
-def admin_server(db_path, tmp_path):
-    path = copy_db(db_path, tmp_path, "admin.duckdb")
-    proc, url = start_server(path, {"SOZIALATLAS_ADMIN_OPEN": "1"})
-    yield url, path
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def _fill(page, label: str, text: str) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.fill(text)
-    box.press("Tab")  # Streamlit takes a text input's value when it loses focus
-    wait_for_app(page)
 
 
 def _indicator_options(page) -> list[str]:
@@ -57,11 +36,11 @@ def test_import_xlsx_see_it_on_the_map_and_roll_it_back(admin_server, page):
     # nothing may be imported before the metadata is complete: the report says what is missing
     assert page.get_by_text("Problem(e)").first.is_visible()
     assert page.get_by_role("button", name="Importieren").count() == 0
-    _fill(page, "Name", NAME)
-    _fill(page, "Einheit", "Prozent")
-    _fill(page, "Quelle", "Jugendamt, Kita-Bedarfsplanung")
-    _fill(page, "Stand", "01.03.2023")
-    _fill(page, "Lizenz", "intern")
+    fill(page, "Name", NAME)
+    fill(page, "Einheit", "Prozent")
+    fill(page, "Quelle", "Jugendamt, Kita-Bedarfsplanung")
+    fill(page, "Stand", "01.03.2023")
+    fill(page, "Lizenz", "intern")
     assert page.get_by_text("Keine Probleme: 22 Werte").is_visible()
     page.screenshot(path=str(artifacts() / "import_vorschau.png"), full_page=True)
     page.get_by_role("button", name="Importieren").click()

@@ -3,8 +3,6 @@ the list — saves it, and sees it on the map with the summed value."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 
 import duckdb
 import pytest
@@ -13,32 +11,12 @@ from playwright.sync_api import expect
 
 from sozialatlas import compactmap, formatting
 
-from .conftest import artifacts, start_server, wait_for_app
+from .conftest import artifacts, fill, wait_for_app
 from .test_kleinraeumig_browser import KREIS, click_area, gemeinden
 
 pytestmark = pytest.mark.browser
 
 PR = "Saaletal"
-
-
-@pytest.fixture
-def admin_server(db_path, tmp_path):
-    path = tmp_path / "planungsraeume.duckdb"
-    shutil.copyfile(db_path, path)  # the shared test database stays as it is
-    proc, url = start_server(path, {"SOZIALATLAS_ADMIN_OPEN": "1"})
-    yield url, path
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def _type(page, label: str, text: str) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.fill(text)
-    box.press("Tab")  # Streamlit takes a text input's value when it loses focus
-    wait_for_app(page)
 
 
 def test_create_planungsraum_from_three_gemeinden_and_see_its_sum(admin_server, page):
@@ -56,7 +34,7 @@ def test_create_planungsraum_from_three_gemeinden_and_see_its_sum(admin_server, 
     wait_for_app(page, 90_000)
     page.get_by_role("tab", name="Neue Gliederung anlegen").click()
     wait_for_app(page)
-    _type(page, "Planungsraum, der gerade bearbeitet wird", PR)
+    fill(page, "Planungsraum, der gerade bearbeitet wird", PR)
 
     # one Gemeinde by clicking it on the map …
     view = compactmap.fit_view(shapely.union_all([g for _, g in gem.values()]).bounds)
@@ -77,7 +55,7 @@ def test_create_planungsraum_from_three_gemeinden_and_see_its_sum(admin_server, 
     entwurf = page.locator('[data-testid="stTable"]').filter(visible=True).last.inner_text()
     assert PR in entwurf and all(n in entwurf for n in drei)
 
-    _type(page, "Name der Gliederung", "Sozialräume 2024 (Test)")
+    fill(page, "Name der Gliederung", "Sozialräume 2024 (Test)")
     page.get_by_role("button", name="Gliederung speichern").click()
     wait_for_app(page)
     page.get_by_text("Gliederung „Sozialräume 2024 (Test)“ gespeichert").wait_for(timeout=20_000)

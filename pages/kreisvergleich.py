@@ -55,14 +55,7 @@ def _clear() -> None:
 
 st.title("Kreisvergleich")
 
-inds = data.indicators("kreis")
-if inds.empty:
-    st.warning("Die Datenbank enthält keine Indikatoren auf Kreisebene.")
-    st.stop()
-
-ll = data.lebenslagen()
-ll = ll[ll["id"].isin(inds["lebenslage"])]
-lebenslage_of = dict(zip(inds["id"], inds["lebenslage"]))
+inds, ll, lebenslage_of = common.kreis_indicators()
 if "lebenslage" not in st.session_state and st.query_params.get("indikator") in lebenslage_of:
     # a link may name only the indicator: its Lebenslage follows from the catalogue
     st.session_state["lebenslage"] = lebenslage_of[st.query_params["indikator"]]

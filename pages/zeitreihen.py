@@ -9,7 +9,7 @@ from datetime import date
 import streamlit as st
 
 from sozialatlas import formatting, gebietsstand, privacy, timeseries
-from sozialatlas.ui import common, data, downloads, urlstate, views
+from sozialatlas.ui import common, downloads, urlstate, views
 from sozialatlas.ui.plain import md
 
 DEFAULT_KREISE = ["16051", "16053", "16063", "16065"]  # Erfurt, Jena, Wartburgkreis, Kyffhäuserkreis
@@ -20,13 +20,7 @@ st.caption("Ein Indikator über alle verfügbaren Jahre für ausgewählte Kreise
            "Linie. Werte, die nur auf dem anderen Gebietsstand vorliegen, werden umgerechnet, wo das "
            "rechnerisch zulässig ist, und sind markiert.")
 
-inds = data.indicators("kreis")
-if inds.empty:
-    st.warning("Die Datenbank enthält keine Indikatoren auf Kreisebene.")
-    st.stop()
-ll = data.lebenslagen()
-ll = ll[ll["id"].isin(inds["lebenslage"])]
-ind_lebenslage = dict(zip(inds["id"], inds["lebenslage"]))
+inds, ll, ind_lebenslage = common.kreis_indicators()
 
 # A link with ?indikator= decides the Lebenslage too.
 urlstate.seed("indikator", urlstate.choice(inds["id"]))

@@ -26,3 +26,14 @@ def attribution(quelle_ids: list[str]) -> None:
 def stand_text(staende) -> str:
     vals = sorted({formatting.datum(s) for s in staende if s and str(s) != "nan"})
     return ", ".join(vals) if vals else "–"
+
+
+def kreis_indicators():
+    """(indicators with Kreis data, the Lebenslagen that have any, {indicator: Lebenslage}) for the pages
+    that start with a Lebenslage → Indikator choice; stops the page with a German message when empty."""
+    inds = data.indicators("kreis")
+    if inds.empty:
+        st.warning("Die Datenbank enthält keine Indikatoren auf Kreisebene.")
+        st.stop()
+    ll = data.lebenslagen()
+    return inds, ll[ll["id"].isin(inds["lebenslage"])], dict(zip(inds["id"], inds["lebenslage"]))

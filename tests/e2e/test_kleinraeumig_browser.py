@@ -45,14 +45,19 @@ def click_area(page, view, geom, name: str, box=None) -> None:
     p = geom.representative_point()
     x, y = screen_point(view, box, p.x, p.y)
     tooltip = page.locator(".deck-tooltip").filter(has_text=name)
-    for dx in (0, 1, 0):  # deck.gl shows a tooltip on pointer movement
-        page.mouse.move(x + dx, y)
+    # deck.gl shows a tooltip on pointer movement; on a loaded machine the first frames (and the fitted
+    # view) can take several seconds, so keep moving until the tooltip names the target, and never click
+    # blindly: a click on a not yet fitted map would pick another area.
+    for attempt in range(12):
+        page.mouse.move(x + attempt % 2, y)
         try:
-            tooltip.wait_for(state="visible", timeout=3000)
+            tooltip.wait_for(state="visible", timeout=1500)
             break
-        except Exception:  # noqa: BLE001 - first frames not drawn yet: move again
+        except Exception:  # noqa: BLE001 - not drawn yet: move again
             continue
-    page.mouse.click(x, y)
+    else:
+        raise AssertionError(f"Die Karte zeigt {name} nicht an der erwarteten Stelle (kein Tooltip).")
+    page.mouse.click(x + attempt % 2, y)
     page.wait_for_timeout(600)  # Streamlit sends a map selection after a 200 ms debounce
     wait_for_app(page)
 

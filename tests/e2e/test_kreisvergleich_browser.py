@@ -57,9 +57,16 @@ def _click_kreis(page, point, *, url_has: str | None = None, url_lacks: str | No
     root.wait_for(state="visible", timeout=20_000)
     page.wait_for_timeout(800)
     x, y = _pixel(point.x, point.y, root.bounding_box())
-    page.mouse.move(x, y)
-    page.wait_for_timeout(300)
-    page.mouse.click(x, y)
+    # hover until deck.gl answers with a tooltip (the map is drawn and pickable), never click blindly
+    tooltip = page.locator(".deck-tooltip")
+    for attempt in range(12):
+        page.mouse.move(x + attempt % 2, y)
+        try:
+            tooltip.filter(has_text="Stand").wait_for(state="visible", timeout=1500)
+            break
+        except Exception:  # noqa: BLE001 - not drawn yet: move again
+            continue
+    page.mouse.click(x + attempt % 2, y)
     # deck.gl reports a click only after its double-click window (300 ms); then the page reruns and
     # writes the selection into the URL
     if url_has:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-import shapely
 from playwright.sync_api import expect
 
-from sozialatlas import compactmap, formatting
+from sozialatlas import formatting
 
 from .conftest import artifacts, fill, wait_for_app
-from .test_kleinraeumig_browser import KREIS, click_area, gemeinden
+from .test_kleinraeumig_browser import KREIS, gemeinden
 
 pytestmark = pytest.mark.browser
 
@@ -36,22 +35,19 @@ def test_create_planungsraum_from_three_gemeinden_and_see_its_sum(admin_server, 
     wait_for_app(page)
     fill(page, "Planungsraum, der gerade bearbeitet wird", PR)
 
-    # one Gemeinde by clicking it on the map …
-    view = compactmap.fit_view(shapely.union_all([g for _, g in gem.values()]).bounds)
+    # the three Gemeinden from the list, as a keyboard user would (clicking Gemeinden on a map is covered
+    # by the Kleinräumig browser test; here the map only has to show the result)
     editor_map = page.locator('[data-testid="stDeckGlJsonChart"]').filter(visible=True).first
-    box = editor_map.bounding_box()
-    assert box and box["width"] > 300
-    click_area(page, view, gem[by_name["Saalfeld/Saale"]][1], "Saalfeld/Saale", box=box)
+    editor_map.wait_for(state="visible", timeout=20_000)
     liste = page.get_by_role("combobox", name=f"Gemeinden in „{PR}“")
-    chosen = page.locator('[data-testid="stMultiSelect"]').filter(visible=True).first
-    expect(chosen).to_contain_text("Saalfeld/Saale")
-    # … two in the list
-    for name in drei[1:]:
+    for name in drei:
         liste.click()
         page.keyboard.type(name)  # the option list is virtual: filter it like a user typing
         page.get_by_role("option", name=name, exact=True).click()
         wait_for_app(page)
         page.keyboard.press("Escape")
+    chosen = page.locator('[data-testid="stMultiSelect"]').filter(visible=True).first
+    expect(chosen).to_contain_text("Saalfeld/Saale")
     entwurf = page.locator('[data-testid="stTable"]').filter(visible=True).last.inner_text()
     assert PR in entwurf and all(n in entwurf for n in drei)
 

@@ -63,7 +63,8 @@ def test_create_planungsraum_from_three_gemeinden_and_see_its_sum(admin_server, 
     table = page.locator('[data-testid="stTable"]').filter(
         has=page.get_by_role("columnheader", name="Planungsraum", exact=True)).filter(visible=True)
     row = table.locator("tbody tr").filter(has_text=PR)
-    assert row.count() == 1
+    expect(row).to_have_count(1, timeout=30_000)  # the saved view renders after the save rerun
+    wait_for_app(page)
     summe = formatting.zahl(sum(werte.values()), 0)
     assert summe in row.inner_text(), (summe, row.inner_text())
     page.set_viewport_size({"width": 1400, "height": 1800})

@@ -132,13 +132,17 @@ def fallback(settings: ClassSettings) -> ClassSettings:
 
 def legend_table(mc: MapClasses, *, einheit: str = "", gebiet_plural: str = "Gebiete"):
     """The legend as a styled HTML table: colour, range, number of regions — screen readers read it too."""
-    rows = mc.entries(gebiet_plural)
-    head = f"Wertebereich ({einheit})" if einheit else "Wertebereich"
-    df = pd.DataFrame({"Farbe": ["" for _ in rows], head: [r.label for r in rows],
-                       gebiet_plural: [r.count for r in rows]})
-    colours = [r.colour for r in rows]
+    return legend_styler(mc.entries(gebiet_plural), einheit=einheit, gebiet_plural=gebiet_plural)
 
-    def paint(col):
+
+def legend_styler(entries, *, einheit: str = "", gebiet_plural: str = "Gebiete"):
+    """Legend rows (label, count, colour) as a table whose first column shows the colour swatch."""
+    head = f"Wertebereich ({einheit})" if einheit else "Wertebereich"
+    df = pd.DataFrame({"Farbe": ["" for _ in entries], head: [e.label for e in entries],
+                       gebiet_plural: [e.count for e in entries]})
+    colours = [e.colour for e in entries]
+
+    def paint(_col):
         return [f"background-color: {c}; border: 1px solid #555; min-width: 2.5em" for c in colours]
 
     return df.style.apply(paint, subset=["Farbe"]).hide(axis="index")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from sozialatlas import compactmap, formatting, kleinraeumig, planungsraum, smallarea
 from sozialatlas.kreisvergleich import Indicator
-from sozialatlas.ui import data
+from sozialatlas.ui import data, mapcontrols
 
 
 def _v():
@@ -178,15 +178,7 @@ def legend(rows: kleinraeumig.Rows, mc, *, einheit: str, gebiet_plural: str) -> 
     """Legend as a table: colour, range, number of areas — 'keine Daten' and 'gesperrt' included."""
     st.markdown(f"**Legende:** {mc.direction}")
     entries = kleinraeumig.legend_rows(rows, mc)
-    head = f"Wertebereich ({einheit})" if einheit else "Wertebereich"
-    df = pd.DataFrame({"Farbe": ["" for _ in entries], head: [e.label for e in entries],
-                       gebiet_plural: [e.count for e in entries]})
-    colours = [e.colour for e in entries]
-
-    def paint(_col):
-        return [f"background-color: {c}; border: 1px solid #555; min-width: 2.5em" for c in colours]
-
-    st.table(df.style.apply(paint, subset=["Farbe"]).hide(axis="index"))
+    st.table(mapcontrols.legend_styler(entries, einheit=einheit, gebiet_plural=gebiet_plural))
     for note in mc.notes:
         st.caption(note)
 

@@ -9,7 +9,6 @@ import streamlit as st
 from sozialatlas import settings
 from sozialatlas.ui import data, navigation
 
-st.set_page_config(page_title="Sozialatlas Thüringen", page_icon="🗺️", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(page_title="Sozialatlas Thüringen", page_icon="🗺️", layout="wide", initial_sidebar_state="expanded")
 data.ready()
 st.navigation(navigation.pages(public=settings.is_public())).run()

@@ -28,7 +28,7 @@ def _cmd_etl(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from sozialatlas import db
+    from sozialatlas.store import db
 
     path = db.build(args.db, progress=lambda t: print(t, file=sys.stderr))
     print(path)
@@ -36,7 +36,7 @@ def _cmd_build(args) -> int:
 
 
 def _cmd_info(args) -> int:
-    from sozialatlas import db, info
+    from sozialatlas.store import db, info
 
     db_path = Path(args.db) if args.db else paths.default_db_path()
     if args.db is None:
@@ -46,8 +46,10 @@ def _cmd_info(args) -> int:
     if args.json:
         print(json.dumps(s, ensure_ascii=False))
     else:
-        print(f"Gebiete: Land {s['regions']['land']}, Kreise {s['regions']['kreis']}, "
-              f"Gemeinden {s['regions']['gemeinde']}")
+        print(
+            f"Gebiete: Land {s['regions']['land']}, Kreise {s['regions']['kreis']}, "
+            f"Gemeinden {s['regions']['gemeinde']}"
+        )
         print(f"Indikatoren: {s['indicators']}, Beobachtungen: {s['observations']}")
         for name, n in s["lebenslagen"].items():
             print(f"  {name}: {n}")
@@ -112,7 +114,7 @@ def _read_meta_file(path: str) -> dict:
 
 def _say(text: str, err: bool = False) -> None:
     """Print text that may quote a file's cells: control characters (terminal escapes) are masked."""
-    from sozialatlas.importer_files import printable
+    from sozialatlas.importer.files import printable
 
     print("\n".join(printable(line) for line in str(text).split("\n")), file=sys.stderr if err else sys.stdout)
 
@@ -124,15 +126,16 @@ def _who(args) -> str:
 
     try:
         return getpass.getuser()
-    except Exception:  # no user name in containers without passwd entry
+    except (KeyError, OSError):  # no user name in containers without passwd entry
         return "Kommandozeile"
 
 
 def _cmd_import(args) -> int:
-    from sozialatlas import db, importer, settings
+    from sozialatlas import importer, settings
+    from sozialatlas.store import db
 
     if not args.dry_run:
-        settings.require_admin()   # a public instance has no write path; say so before any work
+        settings.require_admin()  # a public instance has no write path; say so before any work
     path = Path(args.file)
     if not path.is_file():
         print(f"Fehler: Die Datei {path} gibt es nicht.", file=sys.stderr)
@@ -150,8 +153,9 @@ def _cmd_import(args) -> int:
     with db.connect(db_path, read_only=True) as con:
         report = importer.validate(con, table, meta, ebene=args.ebene, gebietsstand=args.gebietsstand)
     if not report.ok:
-        _say(f"Import abgelehnt – es wurde nichts gespeichert. {path.name}: {len(report.problems)} Problem(e):",
-             err=True)
+        _say(
+            f"Import abgelehnt – es wurde nichts gespeichert. {path.name}: {len(report.problems)} Problem(e):", err=True
+        )
         for line in report.lines():
             _say(line, err=True)
         for hint in report.hints:
@@ -168,15 +172,19 @@ def _cmd_import(args) -> int:
 
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             _say(report.preview.to_string(index=False))
-        _say(f"Probelauf: {n} Werte für „{ind['name']}“ ({what} „{ind['id']}“) wären gültig; "
-             f"{len(report.changes)} vorhandene Werte würden sich ändern. Es wurde nichts gespeichert.")
+        _say(
+            f"Probelauf: {n} Werte für „{ind['name']}“ ({what} „{ind['id']}“) wären gültig; "
+            f"{len(report.changes)} vorhandene Werte würden sich ändern. Es wurde nichts gespeichert."
+        )
         return 0
-    from sozialatlas import versions
+    from sozialatlas.store import versions
 
     with db.writing(db_path) as con:
         vid = versions.apply_import(con, ind, report.observations, _who(args), path.name)
-    _say(f"Importiert: Version {vid} – {n} Werte für „{ind['name']}“ ({what} „{ind['id']}“), "
-         f"{len(report.changes)} vorhandene Werte geändert.")
+    _say(
+        f"Importiert: Version {vid} – {n} Werte für „{ind['name']}“ ({what} „{ind['id']}“), "
+        f"{len(report.changes)} vorhandene Werte geändert."
+    )
     return 0
 
 
@@ -184,20 +192,25 @@ def _cmd_publish(args) -> int:
     import importlib
 
     try:
-        publish = importlib.import_module("sozialatlas.publish")
+        publish = importlib.import_module("sozialatlas.store.publish")
     except ModuleNotFoundError as exc:
-        if exc.name != "sozialatlas.publish":
+        if exc.name != "sozialatlas.store.publish":
             raise
-        print("Fehler: Veröffentlichen ist in dieser Version noch nicht verfügbar (Modul sozialatlas.publish "
-              "fehlt).", file=sys.stderr)
+        print(
+            "Fehler: Veröffentlichen ist in dieser Version noch nicht verfügbar (Modul sozialatlas.store.publish "
+            "fehlt).",
+            file=sys.stderr,
+        )
         return 2
     db_path = Path(args.db) if args.db else paths.default_db_path()
     if not db_path.exists():
         print(f"Fehler: Die Datenbank {db_path} fehlt: `python -m sozialatlas build` ausführen.", file=sys.stderr)
         return 2
     result = publish.write_snapshot(db_path, Path(args.out)) or {}
-    print(f"Schnappschuss geschrieben: {result.get('datei', args.out)}"
-          + (f" (Version {result['version']})" if result.get("version") else ""))
+    print(
+        f"Schnappschuss geschrieben: {result.get('datei', args.out)}"
+        + (f" (Version {result['version']})" if result.get("version") else "")
+    )
     return 0
 
 
@@ -215,16 +228,28 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=None, help="Pfad der Datenbankdatei")
     p.add_argument("--json", action="store_true", help="als JSON ausgeben")
     p.set_defaults(func=_cmd_info)
-    p = sub.add_parser("import", help="eigene Tabelle (CSV/XLSX) als Indikator importieren",
-                       description=IMPORT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "import",
+        help="eigene Tabelle (CSV/XLSX) als Indikator importieren",
+        description=IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("file", metavar="DATEI", help="CSV- oder XLSX-Datei")
     p.add_argument("--db", default=None, metavar="PFAD", help="Pfad der Datenbankdatei")
     p.add_argument("--dry-run", action="store_true", help="nur prüfen und Vorschau zeigen, nichts speichern")
     p.add_argument("--sheet", default=None, metavar="NAME", help="Tabellenblatt (XLSX; Standard: das erste)")
-    p.add_argument("--ebene", default=None, choices=["kreis", "gemeinde", "gemeindeverband", "land"],
-                   help="Ebene erzwingen (Standard: aus den Schlüsseln bzw. Namen erkannt)")
-    p.add_argument("--gebietsstand", default=None, metavar="ID",
-                   help="Gebietsstand erzwingen: ab-2021-07-01 (22 Kreise) oder bis-2021-06-30 (23 Kreise)")
+    p.add_argument(
+        "--ebene",
+        default=None,
+        choices=["kreis", "gemeinde", "gemeindeverband", "land"],
+        help="Ebene erzwingen (Standard: aus den Schlüsseln bzw. Namen erkannt)",
+    )
+    p.add_argument(
+        "--gebietsstand",
+        default=None,
+        metavar="ID",
+        help="Gebietsstand erzwingen: ab-2021-07-01 (22 Kreise) oder bis-2021-06-30 (23 Kreise)",
+    )
     p.add_argument("--meta", default=None, metavar="DATEI", help="Metadaten aus einer JSON- oder TOML-Datei")
     for opt, key, help_text in META_OPTIONS:
         p.add_argument(opt, dest=key, default=None, metavar="TEXT", help=help_text)
@@ -243,8 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 – the user gets a sentence, not a trace
         if os.environ.get("SOZIALATLAS_DEBUG"):
             raise
-        print(f"Interner Fehler ({type(exc).__name__}): {exc}. Es wurde nichts gespeichert. Bitte melden; "
-              "mit SOZIALATLAS_DEBUG=1 erscheint die vollständige Fehlermeldung.", file=sys.stderr)
+        print(
+            f"Interner Fehler ({type(exc).__name__}): {exc}. Es wurde nichts gespeichert. Bitte melden; "
+            "mit SOZIALATLAS_DEBUG=1 erscheint die vollständige Fehlermeldung.",
+            file=sys.stderr,
+        )
         return 1
 
 

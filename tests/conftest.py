@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sozialatlas import db, paths
+from sozialatlas import paths
+from sozialatlas.store import db
 
 
 @pytest.fixture(scope="session")
@@ -33,26 +34,6 @@ def raw_dir() -> Path:
     return paths.DEFAULT_RAW_DIR
 
 
-def _pretend_navigation_ran() -> None:
-    """AppTest resets Streamlit's 'old-style pages/ folder' flag before every run; a real server clears it
-    for good once app.py has called st.navigation (sozialatlas.ui.bootstrap does that on a deep link).
-    Without this, every AppTest run would go through that bootstrap rerun, which drops button clicks.
-    The bootstrap itself is covered by the browser deep-link tests."""
-    from streamlit.runtime import pages_manager
-
-    cls = pages_manager.PagesManager
-    if getattr(cls.__init__, "_sozialatlas_patched", False):
-        return
-    original = cls.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        cls.uses_pages_directory = False
-
-    init._sozialatlas_patched = True
-    cls.__init__ = init
-
-
 @pytest.fixture
 def apptest(db_path):
     """An AppTest of app.py with full error details (the shipped config hides them)."""
@@ -60,7 +41,6 @@ def apptest(db_path):
     from streamlit.testing.v1 import AppTest
 
     config.set_option("client.showErrorDetails", "full")
-    _pretend_navigation_ran()
 
     def make(page: str | None = None, query: dict | None = None):
         at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=60)

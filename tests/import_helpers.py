@@ -15,9 +15,22 @@ import openpyxl
 
 from sozialatlas import cli, paths
 
-NEW_META = ["--name", "Kinder in Bedarfsgemeinschaften", "--lebenslage", "familie", "--einheit", "Personen",
-            "--polaritaet", "hoeher_schlechter", "--quelle", "Jobcenter Testkreis", "--stand", "31.12.",
-            "--lizenz", "intern"]
+NEW_META = [
+    "--name",
+    "Kinder in Bedarfsgemeinschaften",
+    "--lebenslage",
+    "familie",
+    "--einheit",
+    "Personen",
+    "--polaritaet",
+    "hoeher_schlechter",
+    "--quelle",
+    "Jobcenter Testkreis",
+    "--stand",
+    "31.12.",
+    "--lizenz",
+    "intern",
+]
 
 
 def copy_db(src: Path, dst_dir: Path, name: str = "kopie.duckdb") -> Path:
@@ -30,8 +43,12 @@ def fingerprint(db: Path) -> dict:
     """Every table's row count and order-independent row hashes, plus the file bytes."""
     out = {"_datei": hashlib.sha256(Path(db).read_bytes()).hexdigest()}
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
         for t in tables:
             out[t] = con.execute(f'SELECT count(*), sum(hash(x)), bit_xor(hash(x)) FROM "{t}" x').fetchone()
     return out
@@ -47,12 +64,19 @@ def run_subprocess(*args, env=None) -> subprocess.CompletedProcess:
     import os
 
     full_env = dict(os.environ, **(env or {}))
-    return subprocess.run([sys.executable, "-m", "sozialatlas", *map(str, args)], cwd=paths.ROOT,
-                          capture_output=True, text=True, timeout=120, env=full_env)
+    return subprocess.run(
+        [sys.executable, "-m", "sozialatlas", *map(str, args)],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=full_env,
+    )
 
 
-def xlsx(rows: list[list], *, sheets: dict[str, list[list]] | None = None, merged: list[str] = (),
-         title: str = "Tabelle1") -> bytes:
+def xlsx(
+    rows: list[list], *, sheets: dict[str, list[list]] | None = None, merged: list[str] = (), title: str = "Tabelle1"
+) -> bytes:
     """An XLSX with `rows` on the first sheet (formulas as "=…" strings are written without a cached
     value, exactly like files produced by scripts)."""
     wb = openpyxl.Workbook()

@@ -34,7 +34,7 @@ def test_start_page_says_what_the_atlas_holds(apptest):
 
 
 def test_kreisvergleich_draws_map_table_and_ranking(apptest):
-    at = apptest("pages/kreisvergleich.py")
+    at = apptest("app_pages/kreisvergleich.py")
     assert not at.exception
     assert at.title[0].value == "Kreisvergleich"
     at.selectbox(key="lebenslage").set_value("oekonomie").run()
@@ -57,7 +57,7 @@ def test_kreisvergleich_draws_map_table_and_ranking(apptest):
 
 def test_kreise_without_data_read_keine_daten_never_zero(apptest, con):
     # ThOnSA 2019 profiles cover 15 of the 23 Kreise: the other 8 must read "keine Daten", not 0.
-    at = apptest("pages/kreisvergleich.py")
+    at = apptest("app_pages/kreisvergleich.py")
     at.selectbox(key="lebenslage").set_value("oekonomie").run()
     at.selectbox(key="indikator").set_value("quote_bedarfsgemeinschaften").run()
     assert not at.exception
@@ -74,7 +74,8 @@ def test_kreise_without_data_read_keine_daten_never_zero(apptest, con):
     legend = _legend_table(at)
     assert legend.iloc[-1, 1] == "keine Daten" and legend.iloc[-1]["Kreise"] == 8
     # the value shown equals the published one, with a decimal comma
-    raw = con.execute("SELECT wert FROM beobachtung WHERE indikator = 'quote_bedarfsgemeinschaften' "
-                      "AND schluessel = '16053'").fetchone()[0]
+    raw = con.execute(
+        "SELECT wert FROM beobachtung WHERE indikator = 'quote_bedarfsgemeinschaften' AND schluessel = '16053'"
+    ).fetchone()[0]
     jena = table.loc[[i for i in table.index if i.startswith("Jena")][0], wert]
     assert float(jena.replace(".", "").replace(",", ".")) == pytest.approx(raw)

@@ -5,8 +5,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from sozialatlas import catalogue
 from sozialatlas.paths import DATA_DIR, OBS_DIR
+from sozialatlas.store import catalogue
 
 # Series written by another ETL step; until their files exist they may lack observations.
 FREMDE_REIHEN = {
@@ -23,8 +23,13 @@ def test_genau_die_sieben_lebenslagen_in_der_vorgegebenen_reihenfolge():
     leb = catalogue.load_lebenslagen(DATA_DIR)
     assert list(leb["id"]) == ["familie", "bildung", "wohnen", "gesundheit", "oekonomie", "teilhabe", "migration"]
     assert list(leb["name"]) == [
-        "Familie", "Bildung und Betreuung", "Wohnen", "Gesundheit", "Ökonomische Situation/Arbeitsmarkt",
-        "Gesellschaftliche Teilhabe/Zusammenleben im Sozialraum", "Migration",
+        "Familie",
+        "Bildung und Betreuung",
+        "Wohnen",
+        "Gesundheit",
+        "Ökonomische Situation/Arbeitsmarkt",
+        "Gesellschaftliche Teilhabe/Zusammenleben im Sozialraum",
+        "Migration",
     ]
     assert (leb["beschreibung"].str.count(r"\.") >= 2).all()
 
@@ -32,8 +37,16 @@ def test_genau_die_sieben_lebenslagen_in_der_vorgegebenen_reihenfolge():
 def test_quellen_enthalten_alle_im_projekt_genutzten_ids():
     ids = set(catalogue.load_quellen(DATA_DIR)["id"])
     assert {
-        "bkg_vg250_2016", "bkg_vg5000_2021", "bkg_vg250ew_2022", "inkar_2024", "gisd_2025", "thonsa_2019",
-        "lokosr_2015", "destatis_gv100", "tls_ltw", "jena_statbez",
+        "bkg_vg250_2016",
+        "bkg_vg5000_2021",
+        "bkg_vg250ew_2022",
+        "inkar_2024",
+        "gisd_2025",
+        "thonsa_2019",
+        "lokosr_2015",
+        "destatis_gv100",
+        "tls_ltw",
+        "jena_statbez",
     } <= ids
 
 
@@ -57,7 +70,10 @@ def test_jeder_indikator_hat_beobachtungen():
 def test_abgeleitete_und_quoten_indikatoren_nennen_ihre_rechnung():
     ind = catalogue.load_indikatoren(DATA_DIR).set_index("id")
     assert ind.loc["arbeitslosenanteil", "abgeleitet"] == "ja"
-    assert ind.loc["arbeitslosenanteil", ["zaehler", "nenner"]].tolist() == ["arbeitslose", "erwerbsfaehige_bevoelkerung"]
+    assert ind.loc["arbeitslosenanteil", ["zaehler", "nenner"]].tolist() == [
+        "arbeitslose",
+        "erwerbsfaehige_bevoelkerung",
+    ]
     assert "×" in ind.loc["arbeitslosenanteil", "formel"]
     assert (ind.loc[ind["aggregation"] == "quote", "formel"] != "").all()
     assert ind.loc["wahlbeteiligung_ltw", "formel"] == "Wähler / Wahlberechtigte × 100"
@@ -84,6 +100,7 @@ def test_validate_meldet_fehler_im_katalog_auf_deutsch(kopie):
         df.loc[df["id"] == "bev_unter18", "polaritaet"] = "gut"
         df.loc[df["id"] == "bev_65plus", "aggregation"] = "mittel"
         df.loc[df["id"] == "bevoelkerung", "quelle"] = "unbekannt_2020"
+
     _edit(kopie / "indikatoren.csv", verderben)
     text = "\n".join(catalogue.validate(kopie, optional=set(catalogue.load_indikatoren(kopie)["id"])))
     assert "unbekannte Lebenslage 'zuwanderung'" in text
@@ -97,6 +114,7 @@ def test_validate_meldet_beobachtungen_ohne_katalog_stand_oder_quelle(kopie):
         df.loc[0, "indikator"] = "erfundener_indikator"
         df.loc[1, "stand"] = ""
         df.loc[2, "quelle"] = ""
+
     _edit(kopie / "beobachtungen" / "thonsa.csv", verderben)
     text = "\n".join(catalogue.validate(kopie, optional=set(catalogue.load_indikatoren(kopie)["id"])))
     assert "Indikator 'erfundener_indikator'" in text

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as hst
 
-from sozialatlas import classify, mapclasses, palettes
+from sozialatlas.render import classify, mapclasses, palettes
 
 MAPCLASSIFY = {
     "quantile": lambda y, k: mapclassify.Quantiles(y, k=k),
@@ -20,8 +20,11 @@ MAPCLASSIFY = {
 
 
 def _kreis_values(con, indikator, jahr):
-    return con.execute("SELECT wert FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' AND jahr = ? "
-                       "AND gebietsstand = 'ab-2021-07-01' ORDER BY schluessel", [indikator, jahr]).df()["wert"]
+    return con.execute(
+        "SELECT wert FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' AND jahr = ? "
+        "AND gebietsstand = 'ab-2021-07-01' ORDER BY schluessel",
+        [indikator, jahr],
+    ).df()["wert"]
 
 
 @pytest.mark.parametrize("scheme", list(MAPCLASSIFY))
@@ -39,9 +42,13 @@ def test_breaks_equal_mapclassify_on_real_kreis_data(con, scheme, k):
 @settings(max_examples=60, deadline=None)
 # indicator values as published: at most two decimals (subnormal floats make mapclassify's Fisher-Jenks
 # return unordered bins, which no real indicator has)
-@given(values=hst.lists(hst.one_of(hst.none(), hst.integers(-10**8, 10**8).map(lambda i: i / 100)),
-                        min_size=1, max_size=40),
-       scheme=hst.sampled_from(list(MAPCLASSIFY)), k=hst.integers(3, 7))
+@given(
+    values=hst.lists(
+        hst.one_of(hst.none(), hst.integers(-(10**8), 10**8).map(lambda i: i / 100)), min_size=1, max_size=40
+    ),
+    scheme=hst.sampled_from(list(MAPCLASSIFY)),
+    k=hst.integers(3, 7),
+)
 def test_counts_and_keine_daten_add_up_to_all_regions(values, scheme, k):
     vals = np.array([np.nan if v is None else v for v in values], dtype=float)
     cls = classify.classify(vals, scheme, k)
@@ -59,7 +66,9 @@ def _ranges(labels):
     """(low, high) per label as floats, for labels like '1,5 bis 3' / 'über 3 bis 4,2'."""
     out = []
     for lab in labels:
-        nums = [float(n.replace(".", "").replace(",", ".")) for n in re.findall(r"-?[\d.]+(?:,\d+)?", lab.split(" (")[0])]
+        nums = [
+            float(n.replace(".", "").replace(",", ".")) for n in re.findall(r"-?[\d.]+(?:,\d+)?", lab.split(" (")[0])
+        ]
         out.append(nums)
     return out
 
@@ -70,7 +79,7 @@ def test_std_mean_labels_never_show_an_inverted_range():
     cls = classify.classify(vals, "std_mean")
     assert cls.bins[0] < min(vals) and cls.counts[0] == 0
     labels = cls.labels(1)
-    assert labels[0].startswith("bis ")           # not '10,0 bis -8,1'
+    assert labels[0].startswith("bis ")  # not '10,0 bis -8,1'
     for nums in _ranges(labels):
         assert nums == sorted(nums)
     assert "Mittelwert ± 1 σ" in " ".join(labels)
@@ -88,14 +97,17 @@ def test_manual_breaks_in_german_and_kept_across_years():
     assert cls.bins == [2, 10, 30] and cls.labels(0)[-1] == "über 10 bis 30"
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", "mindestens eine"),
-    ("5; abc", "„abc“ ist keine Zahl"),
-    ("10; 5", "aufsteigend"),
-    ("5; 5", "aufsteigend"),
-    ("nan", "keine Zahl"),
-    ("1;2;3;4;5;6;7;8", "Höchstens 7"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "mindestens eine"),
+        ("5; abc", "„abc“ ist keine Zahl"),
+        ("10; 5", "aufsteigend"),
+        ("5; 5", "aufsteigend"),
+        ("nan", "keine Zahl"),
+        ("1;2;3;4;5;6;7;8", "Höchstens 7"),
+    ],
+)
 def test_bad_manual_breaks_get_a_german_message(text, words):
     with pytest.raises(classify.ClassificationError) as err:
         classify.parse_manual_breaks(text)
@@ -131,8 +143,13 @@ def test_sequential_colours_are_darkest_at_the_unfavourable_end(polaritaet, dark
 def test_diverging_classes_split_at_the_thueringen_value(con, scheme, k):
     vals = _kreis_values(con, "arbeitslosenanteil", 2021).to_numpy()
     ref = 4.9
-    mc = mapclasses.build(vals, mapclasses.ClassSettings(scheme, k, None, True), polaritaet="hoeher_schlechter",
-                          reference=ref, dezimalen=1)
+    mc = mapclasses.build(
+        vals,
+        mapclasses.ClassSettings(scheme, k, None, True),
+        polaritaet="hoeher_schlechter",
+        reference=ref,
+        dezimalen=1,
+    )
     assert mc.diverging and sum(mc.counts) == len(vals)
     odd = mc.k % 2 == 1
     # no class straddles the reference: every value below Thüringen is in a lower class than every value above
@@ -148,21 +165,32 @@ def test_diverging_classes_split_at_the_thueringen_value(con, scheme, k):
 
 
 def test_diverging_without_thueringen_value_falls_back_and_says_so():
-    mc = mapclasses.build([1, 2, 3, 4], mapclasses.ClassSettings("quantile", 3, None, True),
-                          polaritaet="hoeher_besser", reference=None)
+    mc = mapclasses.build(
+        [1, 2, 3, 4], mapclasses.ClassSettings("quantile", 3, None, True), polaritaet="hoeher_besser", reference=None
+    )
     assert not mc.diverging
     assert any("kein Wert" in n for n in mc.notes)
 
 
 def test_diverging_for_counts_falls_back_because_the_land_value_is_a_sum():
-    mc = mapclasses.build([100, 200, 300], mapclasses.ClassSettings("quantile", 3, None, True),
-                          polaritaet="neutral", reference=600, reference_comparable=False)
+    mc = mapclasses.build(
+        [100, 200, 300],
+        mapclasses.ClassSettings("quantile", 3, None, True),
+        polaritaet="neutral",
+        reference=600,
+        reference_comparable=False,
+    )
     assert not mc.diverging and any("Summe" in n for n in mc.notes)
 
 
 def test_diverging_labels_are_symmetric_and_open_at_the_ends():
-    mc = mapclasses.build([1, 2, 3, 5, 6, 7, 9], mapclasses.ClassSettings("equal_interval", 5, None, True),
-                          polaritaet="neutral", reference=5, dezimalen=0)
+    mc = mapclasses.build(
+        [1, 2, 3, 5, 6, 7, 9],
+        mapclasses.ClassSettings("equal_interval", 5, None, True),
+        polaritaet="neutral",
+        reference=5,
+        dezimalen=0,
+    )
     assert mc.labels[0].startswith("unter ") and mc.labels[-1].startswith("über ")
     middle = mc.labels[len(mc.labels) // 2]
     lo, hi = _ranges([middle])[0]

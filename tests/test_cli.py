@@ -8,24 +8,37 @@ from sozialatlas import paths
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "sozialatlas", *args], cwd=paths.ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "sozialatlas", *args], cwd=paths.ROOT, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_info_json_has_the_documented_shape(db_path):
     r = run_cli("info", "--json", "--db", str(db_path))
     assert r.returncode == 0, r.stderr
     info = json.loads(r.stdout)
-    assert set(info) == {"regions", "indicators", "observations", "observations_without_source",
-                         "observations_without_stand", "lebenslagen"}
+    assert set(info) == {
+        "regions",
+        "indicators",
+        "observations",
+        "observations_without_source",
+        "observations_without_stand",
+        "lebenslagen",
+    }
     assert info["regions"]["kreis"] == {"bis-2021-06-30": 23, "ab-2021-07-01": 22}
     assert info["regions"]["gemeinde"] == {"2021-12-31": 631}
     assert info["regions"]["land"] == 1
     assert info["observations_without_source"] == 0
     assert info["observations_without_stand"] == 0
     assert list(info["lebenslagen"]) == [
-        "Familie", "Bildung und Betreuung", "Wohnen", "Gesundheit", "Ökonomische Situation/Arbeitsmarkt",
-        "Gesellschaftliche Teilhabe/Zusammenleben im Sozialraum", "Migration"]
+        "Familie",
+        "Bildung und Betreuung",
+        "Wohnen",
+        "Gesundheit",
+        "Ökonomische Situation/Arbeitsmarkt",
+        "Gesellschaftliche Teilhabe/Zusammenleben im Sozialraum",
+        "Migration",
+    ]
     assert sum(info["lebenslagen"].values()) == info["indicators"] > 20
     assert info["observations"] > 50_000
 

@@ -8,7 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from sozialatlas import catalogue, paths
+from sozialatlas import paths
+
+from sozialatlas.store import catalogue
 from sozialatlas.errors import RawInputError
 from sozialatlas.etl import jena
 

@@ -8,12 +8,34 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sozialatlas import gebietsstand as gs
-from sozialatlas import queries
+from sozialatlas.areas import gebietsstand as gs
+from sozialatlas.store import queries
 
-KREISE_23 = ["16051", "16052", "16053", "16054", "16055", "16056", "16061", "16062", "16063", "16064",
-             "16065", "16066", "16067", "16068", "16069", "16070", "16071", "16072", "16073", "16074",
-             "16075", "16076", "16077"]
+KREISE_23 = [
+    "16051",
+    "16052",
+    "16053",
+    "16054",
+    "16055",
+    "16056",
+    "16061",
+    "16062",
+    "16063",
+    "16064",
+    "16065",
+    "16066",
+    "16067",
+    "16068",
+    "16069",
+    "16070",
+    "16071",
+    "16072",
+    "16073",
+    "16074",
+    "16075",
+    "16076",
+    "16077",
+]
 COUNT = {"id": "x", "name": "Zahl", "aggregation": "summe", "formel": None}
 RATE = {"id": "q", "name": "Quote", "aggregation": "quote", "formel": "a / b × 100"}
 INDEX = {"id": "i", "name": "Deprivationsindex", "aggregation": "keine", "formel": None}
@@ -21,13 +43,25 @@ INDEX = {"id": "i", "name": "Deprivationsindex", "aggregation": "keine", "formel
 
 def frame(werte, zaehler=None, nenner=None, keys=KREISE_23, stand="2020-12-31"):
     n = len(keys)
-    return pd.DataFrame({
-        "schluessel": keys, "name": [f"Kreis {k}" for k in keys], "bez": "Landkreis",
-        "flaeche_km2": np.arange(n, dtype=float) + 100,
-        "wert": werte, "zaehler": zaehler if zaehler is not None else [np.nan] * n,
-        "nenner": nenner if nenner is not None else [np.nan] * n,
-        "status": "ok", "stand": stand, "hinweis": None, "beispiel": False, "quelle": "q1",
-        "quelle_titel": "Quelle 1", "quelle_herausgeber": "Amt", "lizenz": "dl-de/by-2-0"})
+    return pd.DataFrame(
+        {
+            "schluessel": keys,
+            "name": [f"Kreis {k}" for k in keys],
+            "bez": "Landkreis",
+            "flaeche_km2": np.arange(n, dtype=float) + 100,
+            "wert": werte,
+            "zaehler": zaehler if zaehler is not None else [np.nan] * n,
+            "nenner": nenner if nenner is not None else [np.nan] * n,
+            "status": "ok",
+            "stand": stand,
+            "hinweis": None,
+            "beispiel": False,
+            "quelle": "q1",
+            "quelle_titel": "Quelle 1",
+            "quelle_herausgeber": "Amt",
+            "lizenz": "dl-de/by-2-0",
+        }
+    )
 
 
 def row(df, key):
@@ -39,7 +73,7 @@ def test_counts_of_eisenach_and_wartburgkreis_are_summed():
     out = gs.convert(frame(werte), COUNT, gs.AB)
     assert len(out) == 22 and gs.EISENACH not in set(out["schluessel"])
     wak = row(out, gs.WARTBURGKREIS)
-    assert wak["wert"] == 50.0 + 80.0          # Eisenach (index 5) + old Wartburgkreis (index 8)
+    assert wak["wert"] == 50.0 + 80.0  # Eisenach (index 5) + old Wartburgkreis (index 8)
     assert wak["status"] == "umgerechnet"
     assert "Eisenach" in wak["hinweis"] and "summiert" in wak["hinweis"]
     assert wak["flaeche_km2"] == 105.0 + 108.0
@@ -52,11 +86,11 @@ def test_counts_of_eisenach_and_wartburgkreis_are_summed():
 def test_rates_are_recomputed_from_summed_counts_never_averaged():
     zaehler = [50.0] * 23
     nenner = [100.0] * 23
-    zaehler[5], nenner[5] = 10.0, 100.0        # Eisenach 10 %
-    zaehler[8], nenner[8] = 300.0, 1000.0      # old Wartburgkreis 30 %
+    zaehler[5], nenner[5] = 10.0, 100.0  # Eisenach 10 %
+    zaehler[8], nenner[8] = 300.0, 1000.0  # old Wartburgkreis 30 %
     werte = [z / n * 100 for z, n in zip(zaehler, nenner)]
     wak = row(gs.convert(frame(werte, zaehler, nenner), RATE, gs.AB), gs.WARTBURGKREIS)
-    assert wak["wert"] == pytest.approx(310 / 1100 * 100)   # 28,18 %, not the mean 20 %
+    assert wak["wert"] == pytest.approx(310 / 1100 * 100)  # 28,18 %, not the mean 20 %
     assert (wak["zaehler"], wak["nenner"]) == (310.0, 1100.0)
     assert "neu berechnet" in wak["hinweis"]
 

@@ -6,13 +6,16 @@ import numpy as np
 import pyogrio
 import pytest
 
-from sozialatlas import geoexport, kleinraeumig as kr, queries, smallarea
-from sozialatlas.kreisvergleich import Indicator
+from sozialatlas.protection import smallarea
+from sozialatlas.render import geoexport
+from sozialatlas.store import queries
+from sozialatlas.views import kleinraeumig as kr
+from sozialatlas.views.kreisvergleich import Indicator
 
 
 @pytest.fixture(scope="module")
 def exported(db_path, tmp_path_factory):
-    from sozialatlas import db
+    from sozialatlas.store import db
 
     with db.connect(db_path) as con:
         vals = smallarea.values(con, "arbeitslosenanteil", 2021, ebene="gemeinde", kreis="16073")
@@ -35,8 +38,18 @@ def test_layer_has_every_gemeinde_with_values_stand_quelle_lizenz(exported):
     assert name == "kleinraeumig_arbeitslose_2021" and set(layers) == {name, geoexport.LAYER_QUELLEN}
     gdf = pyogrio.read_dataframe(path, layer=name)
     assert gdf.crs.to_epsg() == 4326 and len(gdf) == len(rows.keys) == 26
-    assert {"schluessel", "name", "wert", "wert_text", "stand", "quelle", "lizenz", "hinweis", "kreis_wert",
-            "thueringen_wert"} <= set(gdf.columns)
+    assert {
+        "schluessel",
+        "name",
+        "wert",
+        "wert_text",
+        "stand",
+        "quelle",
+        "lizenz",
+        "hinweis",
+        "kreis_wert",
+        "thueringen_wert",
+    } <= set(gdf.columns)
     assert gdf["stand"].ne("").all() and gdf["quelle"].str.contains("INKAR").all()
     assert (gdf["lizenz"] == "© BBSR Bonn 2024").all()
     shown = gdf[gdf["wert_text"] != "gesperrt"]

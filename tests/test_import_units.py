@@ -6,17 +6,33 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sozialatlas import formatting, importer, importer_meta
-from sozialatlas.importer_regions import Regions, RegionLookup, norm_name
-from sozialatlas.importer_values import (Missing, normalize_key, number_style, parse_number, year_of_header)
+from sozialatlas import importer
+from sozialatlas.importer import meta as importer_meta
+from sozialatlas.importer.regions import RegionLookup, Regions, norm_name
+from sozialatlas.importer.values import Missing, normalize_key, number_style, parse_number, year_of_header
+from sozialatlas.render import formatting
 
 
-@pytest.mark.parametrize("text, comma, value", [
-    ("1.234,5", True, 1234.5), ("1234,5", True, 1234.5), ("1234.5", True, 1234.5), ("1.234", True, 1234.0),
-    ("1.234", False, 1.234), ("1,234.5", False, 1234.5), ("1,234.5", True, 1234.5), ("12,5 %", True, 12.5),
-    ("−3,5", True, -3.5), ("1 234 567", True, 1234567.0), ("1\u00a0234,5", True, 1234.5), ("0,05", True, 0.05),
-    ("1,5E+03", True, 1500.0), (",5", True, 0.5), ("12.345.678,9", True, 12345678.9),
-])
+@pytest.mark.parametrize(
+    "text, comma, value",
+    [
+        ("1.234,5", True, 1234.5),
+        ("1234,5", True, 1234.5),
+        ("1234.5", True, 1234.5),
+        ("1.234", True, 1234.0),
+        ("1.234", False, 1.234),
+        ("1,234.5", False, 1234.5),
+        ("1,234.5", True, 1234.5),
+        ("12,5 %", True, 12.5),
+        ("−3,5", True, -3.5),
+        ("1 234 567", True, 1234567.0),
+        ("1\u00a0234,5", True, 1234.5),
+        ("0,05", True, 0.05),
+        ("1,5E+03", True, 1500.0),
+        (",5", True, 0.5),
+        ("12.345.678,9", True, 12345678.9),
+    ],
+)
 def test_numbers_the_german_and_the_english_way(text, comma, value):
     assert parse_number(text, comma) == pytest.approx(value)
 
@@ -36,7 +52,7 @@ def test_statistics_symbols_mean_missing_never_zero(text):
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 4))
 def test_german_formatted_numbers_read_back(x, dez):
     shown = formatting.zahl(x, dez)
-    assert parse_number(shown, True) == pytest.approx(round(x, dez), abs=10 ** -dez)
+    assert parse_number(shown, True) == pytest.approx(round(x, dez), abs=10**-dez)
 
 
 def test_number_style_is_decided_by_unambiguous_cells():
@@ -45,30 +61,66 @@ def test_number_style_is_decided_by_unambiguous_cells():
     assert number_style(["1.234", "7"]) is None
 
 
-@pytest.mark.parametrize("cell, key", [
-    (16068, "16068"), (16068000.0, "16068000"), ("16068000.0", "16068000"), ("1.6068E+07", "16068000"),
-    ("1,6068E+07", "16068000"), ("'16068", "16068"), (" 16 068 ", "16068"), ("1001", "01001"),
-    ("1001000", "01001000"), ("16000", "16"), ("16000000", "16"), ("160680000000", "16068000"),
-    ("160510000", "160510000"), ("16", "16"),
-    ("Erfurt", None), (-5, None), (1.5, None), (None, None), (True, None),
-])
+@pytest.mark.parametrize(
+    "cell, key",
+    [
+        (16068, "16068"),
+        (16068000.0, "16068000"),
+        ("16068000.0", "16068000"),
+        ("1.6068E+07", "16068000"),
+        ("1,6068E+07", "16068000"),
+        ("'16068", "16068"),
+        (" 16 068 ", "16068"),
+        ("1001", "01001"),
+        ("1001000", "01001000"),
+        ("16000", "16"),
+        ("16000000", "16"),
+        ("160680000000", "16068000"),
+        ("160510000", "160510000"),
+        ("16", "16"),
+        ("Erfurt", None),
+        (-5, None),
+        (1.5, None),
+        (None, None),
+        (True, None),
+    ],
+)
 def test_keys_excel_mangled_are_restored(cell, key):
     assert normalize_key(cell) == key
 
 
-@pytest.mark.parametrize("header, year", [
-    ("2019", 2019), (2019, 2019), (2019.0, 2019), ("2019.0", 2019), ("Jahr 2019", 2019), ("31.12.2019", 2019),
-    ("2019 (Jahresdurchschnitt)", 2019), ("Arbeitslose 2019", None), ("16051", None), ("Name", None),
-])
+@pytest.mark.parametrize(
+    "header, year",
+    [
+        ("2019", 2019),
+        (2019, 2019),
+        (2019.0, 2019),
+        ("2019.0", 2019),
+        ("Jahr 2019", 2019),
+        ("31.12.2019", 2019),
+        ("2019 (Jahresdurchschnitt)", 2019),
+        ("Arbeitslose 2019", None),
+        ("16051", None),
+        ("Name", None),
+    ],
+)
 def test_year_headers(header, year):
     assert year_of_header(header) == year
 
 
-@pytest.mark.parametrize("a, b", [
-    ("Erfurt, Stadt", "Erfurt"), ("Stadt Erfurt", "Erfurt"), ("Landkreis Gotha", "Gotha"),
-    ("Soemmerda", "Sömmerda"), ("KYFFHÄUSERKREIS", "Kyffhäuserkreis"), ("Saalfeld Rudolstadt", "Saalfeld-Rudolstadt"),
-    ("Erfurt (kreisfreie Stadt)", "Erfurt"), ("Gotha, Landkreis", "Gotha"),
-])
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Erfurt, Stadt", "Erfurt"),
+        ("Stadt Erfurt", "Erfurt"),
+        ("Landkreis Gotha", "Gotha"),
+        ("Soemmerda", "Sömmerda"),
+        ("KYFFHÄUSERKREIS", "Kyffhäuserkreis"),
+        ("Saalfeld Rudolstadt", "Saalfeld-Rudolstadt"),
+        ("Erfurt (kreisfreie Stadt)", "Erfurt"),
+        ("Gotha, Landkreis", "Gotha"),
+    ],
+)
 def test_region_names_match_regardless_of_spelling(a, b):
     assert norm_name(a) == norm_name(b)
 
@@ -84,8 +136,15 @@ def test_near_misses_get_a_suggestion_and_ambiguous_names_the_keys(con):
 
 
 def test_level_and_gebietsstand_follow_the_keys(con):
-    meta = {"name": "X", "lebenslage": "familie", "einheit": "Anzahl", "polaritaet": "neutral",
-            "quelle": "Q", "stand": "2020", "lizenz": "intern"}
+    meta = {
+        "name": "X",
+        "lebenslage": "familie",
+        "einheit": "Anzahl",
+        "polaritaet": "neutral",
+        "quelle": "Q",
+        "stand": "2020",
+        "lizenz": "intern",
+    }
 
     def levels(text):
         r = importer.check(con, text.encode(), "a.csv", meta)
@@ -101,8 +160,15 @@ def test_level_and_gebietsstand_follow_the_keys(con):
 
 
 def test_report_api_for_the_import_page(con):
-    meta = {"name": "Y", "lebenslage": "Wohnen", "einheit": "Prozent", "polaritaet": "höher besser",
-            "quelle": "Amt", "stand": "31.12.2022", "lizenz": "intern"}
+    meta = {
+        "name": "Y",
+        "lebenslage": "Wohnen",
+        "einheit": "Prozent",
+        "polaritaet": "höher besser",
+        "quelle": "Amt",
+        "stand": "31.12.2022",
+        "lizenz": "intern",
+    }
     table = importer.read_table("AGS;2021;2022\n16051;1,5;2,25\n".encode("cp1252"), "a.csv")
     assert table.readable and table.layout.kind == "breit"
     assert list(table.frame.columns) == ["AGS", "2021", "2022"] and list(table.frame.index) == [2]
@@ -133,8 +199,19 @@ def test_excel_unicode_text_utf16_tab_separated_is_read(con):
     data = "AGS\tName\t2020\n16051\tErfurt\t1,5\n".encode("utf-16")
     table = importer.read_table(data, "Unicode-Text.txt")
     assert table.encoding == "UTF-16" and table.delimiter == "\t"
-    r = importer.validate(con, table, {"name": "U", "lebenslage": "familie", "einheit": "Prozent",
-                                       "polaritaet": "neutral", "quelle": "Q", "stand": "2020", "lizenz": "x"})
+    r = importer.validate(
+        con,
+        table,
+        {
+            "name": "U",
+            "lebenslage": "familie",
+            "einheit": "Prozent",
+            "polaritaet": "neutral",
+            "quelle": "Q",
+            "stand": "2020",
+            "lizenz": "x",
+        },
+    )
     assert r.ok and r.observations["wert"].tolist() == [1.5]
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-PAGE = "pages/kleinraeumig.py"
+PAGE = "app_pages/kleinraeumig.py"
 
 
 def _open(apptest, query: dict):
@@ -85,14 +85,18 @@ def test_jena_bezirke_with_household_series(apptest):
 
 def test_planungsraeume_of_the_example_definition(apptest, con):
     at = _open(apptest, {"ebene": "planungsraum", "kreis": "16073", "indikator": "arbeitslose", "jahr": "2021"})
-    n = con.execute("SELECT count(DISTINCT planungsraum) FROM planungsraum_member m JOIN planungsraum_definition d "
-                    "ON d.id = m.definition_id WHERE d.kreis = '16073' AND d.beispiel").fetchone()[0]
+    n = con.execute(
+        "SELECT count(DISTINCT planungsraum) FROM planungsraum_member m JOIN planungsraum_definition d "
+        "ON d.id = m.definition_id WHERE d.kreis = '16073' AND d.beispiel"
+    ).fetchone()[0]
     assert len(_features(at)) == n == 10
     table = _area_table(at, "Planungsraum")
     # counts are summed over the Gemeinden: the Planungsräume add up to the Kreis (nothing gesperrt here)
     werte = [int(v.split()[0].replace(".", "")) for v in table.iloc[:, 0]]
-    kreis = con.execute("SELECT sum(wert) FROM beobachtung WHERE indikator = 'arbeitslose' AND jahr = 2021 "
-                        "AND ebene = 'gemeinde' AND schluessel LIKE '16073%'").fetchone()[0]
+    kreis = con.execute(
+        "SELECT sum(wert) FROM beobachtung WHERE indikator = 'arbeitslose' AND jahr = 2021 "
+        "AND ebene = 'gemeinde' AND schluessel LIKE '16073%'"
+    ).fetchone()[0]
     assert sum(werte) == kreis
 
 
@@ -106,8 +110,7 @@ def test_link_with_gebiet_opens_its_profile_and_bad_values_are_ignored(apptest):
     prof = next(t.value for t in at.table if t.value.index.name == "Indikator")
     assert {"Jahr", "Wert", "Kreis", "Thüringen", "Stand", "Quelle"} <= set(prof.columns)
     assert "Gemeindeanteil an der Einkommensteuer je Einwohner" in prof.index  # its Gemeindeverband's series
-    bad = _open(apptest, {"kreis": "99999", "ebene": "bunt", "indikator": "gibtsnicht", "jahr": "1800",
-                          "gebiet": "x"})
+    bad = _open(apptest, {"kreis": "99999", "ebene": "bunt", "indikator": "gibtsnicht", "jahr": "1800", "gebiet": "x"})
     q = bad.query_params
     assert q["kreis"] == "16" and q["ebene"] == "gemeinde" and q["indikator"] == "arbeitslosenanteil"
     assert "gebiet" not in q

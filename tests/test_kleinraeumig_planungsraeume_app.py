@@ -9,7 +9,7 @@ import pytest
 
 from sozialatlas import paths
 
-PAGE = "pages/planungsraeume.py"
+PAGE = "app_pages/planungsraeume.py"
 KREIS = "16073"
 DREI = ["16073077", "16073074", "16073005"]  # Saalfeld/Saale, Rudolstadt, Bad Blankenburg
 
@@ -44,8 +44,11 @@ def _definitions(path) -> list:
 
 def _arbeitslose(path, keys) -> float:
     with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute("SELECT sum(wert) FROM beobachtung WHERE indikator = 'arbeitslose' AND jahr = 2021 "
-                           "AND ebene = 'gemeinde' AND list_contains(?, schluessel)", [keys]).fetchone()[0]
+        return con.execute(
+            "SELECT sum(wert) FROM beobachtung WHERE indikator = 'arbeitslose' AND jahr = 2021 "
+            "AND ebene = 'gemeinde' AND list_contains(?, schluessel)",
+            [keys],
+        ).fetchone()[0]
 
 
 def test_group_three_gemeinden_save_and_see_the_summed_value(admin_db):
@@ -63,7 +66,7 @@ def test_group_three_gemeinden_save_and_see_the_summed_value(admin_db):
     summe = int(_arbeitslose(admin_db, DREI))
     assert table.iloc[0, 1] == f"{summe:,}".replace(",", ".")  # unit in the header: "Wert (Personen)"
     # the same definition is offered on the public-facing page
-    at.switch_page("pages/kleinraeumig.py").run()
+    at.switch_page("app_pages/kleinraeumig.py").run()
     at.radio(key="kr_ebene").set_value("planungsraum").run()
     assert any("Sozialräume 2024" in str(o) for o in at.selectbox(key="kr_definition").options)
 
@@ -81,7 +84,7 @@ def test_problems_are_listed_in_german_and_nothing_is_written(admin_db):
 def test_csv_import_with_errors_names_the_lines_and_writes_nothing(admin_db):
     before = _definitions(admin_db)
     at = _app({"pr_kreis": KREIS})
-    bad = "AGS;Planungsraum\n16073077;Nord\n16051000;Nord\n1234;Süd\n".encode("utf-8")
+    bad = "AGS;Planungsraum\n16073077;Nord\n16051000;Nord\n1234;Süd\n".encode()
     at.file_uploader(key="pr_datei").set_value(("raeume.csv", bad, "text/csv")).run()
     at.text_input(key="pr_csv_name").input("Aus Datei").run()
     at.button(key="pr_import").click().run()
@@ -93,7 +96,7 @@ def test_csv_import_with_errors_names_the_lines_and_writes_nothing(admin_db):
 def test_csv_import_of_another_kreis_is_refused(admin_db):
     before = _definitions(admin_db)
     at = _app({"pr_kreis": KREIS})
-    other = "AGS;Planungsraum\n16073077;Nord\n16051000;Nord\n".encode("utf-8")
+    other = b"AGS;Planungsraum\n16073077;Nord\n16051000;Nord\n"
     at.file_uploader(key="pr_datei").set_value(("raeume.csv", other, "text/csv")).run()
     at.text_input(key="pr_csv_name").input("Aus Datei").run()
     at.button(key="pr_import").click().run()

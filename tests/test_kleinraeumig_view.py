@@ -11,16 +11,20 @@ import pandas as pd
 import pytest
 import shapely
 
-from sozialatlas import compactmap, kleinraeumig as kr, mapclasses, paths, queries, smallarea
-from sozialatlas.bench import decoded_geometries
-from sozialatlas.kreisvergleich import Indicator
+from benchmarks.bench import decoded_geometries
+from sozialatlas import paths
+from sozialatlas.protection import smallarea
+from sozialatlas.render import compactmap, mapclasses
+from sozialatlas.store import queries
+from sozialatlas.views import kleinraeumig as kr
+from sozialatlas.views.kreisvergleich import Indicator
 
 AREA_CRS = "EPSG:25832"
 
 
 @pytest.fixture(scope="module")
 def detailed(db_path):
-    from sozialatlas import db
+    from sozialatlas.store import db
 
     with db.connect(db_path) as con:
         return queries.shapes(con, "gemeinde", "2021-12-31")
@@ -35,6 +39,7 @@ def _page_rows(con, indikator="arbeitslosenanteil", jahr=2021, kreis=None):
 
 
 # --- integer coordinates ------------------------------------------------------------------------------
+
 
 def test_integer_coordinates_draw_exactly_the_committed_vertices(detailed):
     sample = detailed[detailed["schluessel"].str.startswith("16073")]
@@ -53,8 +58,14 @@ def _flat(x):
 
 def test_spec_has_only_what_the_map_needs(detailed):
     part = detailed.head(5)
-    d = compactmap.deck(part["schluessel"], part.geometry, ["#ffffd4"] * 5, ["A: 1 %"] * 5,
-                        tooltip_footer=["Stand: 31.12.2021"], selected=[part["schluessel"].iloc[0]])
+    d = compactmap.deck(
+        part["schluessel"],
+        part.geometry,
+        ["#ffffd4"] * 5,
+        ["A: 1 %"] * 5,
+        tooltip_footer=["Stand: 31.12.2021"],
+        selected=[part["schluessel"].iloc[0]],
+    )
     spec = json.loads(d.to_json())
     main, outline = spec["layers"]
     assert main["coordinateSystem"] == "lnglat-offsets" and main["modelMatrix"][0] == pytest.approx(1e-4)
@@ -69,7 +80,7 @@ def test_fit_view_shows_the_whole_kreis(detailed):
     part = detailed[detailed["schluessel"].str.startswith("16073")]
     minx, miny, maxx, maxy = part.total_bounds
     v = compactmap.fit_view(part.total_bounds, width=700, height=560)
-    scale = 512 * 2 ** v.zoom
+    scale = 512 * 2**v.zoom
 
     def merc(lat):
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
@@ -81,6 +92,7 @@ def test_fit_view_shows_the_whole_kreis(detailed):
 
 # --- overview geometry (ETL output) -------------------------------------------------------------------
 
+
 def test_overview_covers_every_gemeinde_within_one_percent(detailed):
     ov = compactmap.load_overview()
     assert ov is not None and sorted(ov["schluessel"]) == sorted(detailed["schluessel"])
@@ -90,8 +102,10 @@ def test_overview_covers_every_gemeinde_within_one_percent(detailed):
     dev = [abs(a[k] / float(r) - 1) * 100 for k, r in zip(check["schluessel"], check["flaeche_unvereinfacht_km2"])]
     assert max(dev) <= 1.0
     # the point of it: far fewer vertices than the detailed layer
-    assert shapely.get_num_coordinates(ov.geometry.values).sum() < 0.5 * shapely.get_num_coordinates(
-        detailed.geometry.values).sum()
+    assert (
+        shapely.get_num_coordinates(ov.geometry.values).sum()
+        < 0.5 * shapely.get_num_coordinates(detailed.geometry.values).sum()
+    )
 
 
 def test_all_thueringen_spec_meets_the_payload_target_and_the_area_rule(con):
@@ -99,8 +113,13 @@ def test_all_thueringen_spec_meets_the_payload_target_and_the_area_rule(con):
     rows, ind, mc = _page_rows(con)
     ov = compactmap.load_overview()
     geom = dict(zip(ov["schluessel"], ov.geometry))
-    d = compactmap.deck(rows.keys, [geom[k] for k in rows.keys], kr.fill(rows, mc), kr.tooltip_texts(rows, ind),
-                        tooltip_footer=kr.tooltip_footer(rows, ind, with_kreis=True))
+    d = compactmap.deck(
+        rows.keys,
+        [geom[k] for k in rows.keys],
+        kr.fill(rows, mc),
+        kr.tooltip_texts(rows, ind),
+        tooltip_footer=kr.tooltip_footer(rows, ind, with_kreis=True),
+    )
     spec = d.to_json()
     assert len(json.loads(spec)["layers"][0]["data"]["features"]) == 631
     assert len(spec.encode()) <= 250_000
@@ -163,8 +182,14 @@ def test_profile_rows_compare_with_kreis_and_thueringen(con):
     for indikator in ("arbeitslosenanteil", "einwohner"):
         jahr = 2021
         vals = smallarea.values(con, indikator, jahr, ebene="gemeinde")
-        entries.append({"indikator": Indicator.from_row(queries.indicator(con, indikator)), "jahr": jahr,
-                        "row": vals[vals["schluessel"] == ags].iloc[0].to_dict(), "ebene_hinweis": None})
+        entries.append(
+            {
+                "indikator": Indicator.from_row(queries.indicator(con, indikator)),
+                "jahr": jahr,
+                "row": vals[vals["schluessel"] == ags].iloc[0].to_dict(),
+                "ebene_hinweis": None,
+            }
+        )
     prof = kr.profile_rows(entries)
     assert list(prof.columns) == kr.PROFILE_COLUMNS
     row = prof[prof["Indikator"].str.startswith("Arbeitslose je 100")].iloc[0]

@@ -13,9 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sozialatlas import (db, exports, formatting, gebietsstand, kreisprivacy, kreisvergleich as kv, lebenslagen_view,
-                         paths, privacy, profile, queries, timeseries, versions)
-from sozialatlas.mapclasses import ClassSettings
+from sozialatlas import paths
+from sozialatlas.areas import gebietsstand
+from sozialatlas.protection import kreisprivacy, privacy
+from sozialatlas.render import exports, formatting
+from sozialatlas.render.mapclasses import ClassSettings
+from sozialatlas.store import db, queries, versions
+from sozialatlas.views import kreisvergleich as kv
+from sozialatlas.views import lebenslagen as lebenslagen_view
+from sozialatlas.views import profile, timeseries
 from tests.versions_helpers import copy_db, kreise
 
 IND = "hze_faelle"
@@ -44,15 +50,32 @@ def small_db(db_path, tmp_path_factory):
         rows = []
         for jahr in (2019, JAHR):
             counts = _counts(keys, jahr)
-            rows += [{"ebene": "kreis", "schluessel": k, "gebietsstand": BIS, "jahr": jahr, "wert": v}
-                     for k, v in counts.items()]
-            rows.append({"ebene": "land", "schluessel": "16", "gebietsstand": "-", "jahr": jahr,
-                         "wert": sum(counts.values())})
-        versions.apply_import(con, {
-            "id": IND, "name": "Hilfen zur Erziehung (Fälle)", "lebenslage": "familie", "einheit": "Fälle",
-            "polaritaet": "neutral", "quelle": "Jugendämter, eigene Erhebung", "stand": "2020-12-31",
-            "lizenz": "intern", "aggregation": "summe", "dezimalen": 0,
-            "definition": "Laufende Hilfen zur Erziehung am 31.12. (Fälle)."}, pd.DataFrame(rows), "test", "hze.xlsx")
+            rows += [
+                {"ebene": "kreis", "schluessel": k, "gebietsstand": BIS, "jahr": jahr, "wert": v}
+                for k, v in counts.items()
+            ]
+            rows.append(
+                {"ebene": "land", "schluessel": "16", "gebietsstand": "-", "jahr": jahr, "wert": sum(counts.values())}
+            )
+        versions.apply_import(
+            con,
+            {
+                "id": IND,
+                "name": "Hilfen zur Erziehung (Fälle)",
+                "lebenslage": "familie",
+                "einheit": "Fälle",
+                "polaritaet": "neutral",
+                "quelle": "Jugendämter, eigene Erhebung",
+                "stand": "2020-12-31",
+                "lizenz": "intern",
+                "aggregation": "summe",
+                "dezimalen": 0,
+                "definition": "Laufende Hilfen zur Erziehung am 31.12. (Fälle).",
+            },
+            pd.DataFrame(rows),
+            "test",
+            "hze.xlsx",
+        )
     return path
 
 
@@ -64,13 +87,19 @@ def small_con(small_db):
 
 
 def _raw(con, stand=BIS, jahr=JAHR) -> dict[str, float]:
-    return dict(con.execute("SELECT schluessel, wert FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' "
-                            "AND gebietsstand = ? AND jahr = ?", [IND, stand, jahr]).fetchall())
+    return dict(
+        con.execute(
+            "SELECT schluessel, wert FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' "
+            "AND gebietsstand = ? AND jahr = ?",
+            [IND, stand, jahr],
+        ).fetchall()
+    )
 
 
 def _land(con, jahr=JAHR) -> float:
-    return con.execute("SELECT wert FROM beobachtung WHERE indikator = ? AND ebene = 'land' AND jahr = ?",
-                       [IND, jahr]).fetchone()[0]
+    return con.execute(
+        "SELECT wert FROM beobachtung WHERE indikator = ? AND ebene = 'land' AND jahr = ?", [IND, jahr]
+    ).fetchone()[0]
 
 
 def _gesperrt(vals: pd.DataFrame) -> set[str]:
@@ -109,12 +138,13 @@ def _chart_names(el) -> set[str]:
 
 # --- what a reader can compute -----------------------------------------------------------------------------------
 
+
 def _reader_learns(raw23: dict, shown23: dict, shown22: dict, land: float) -> tuple[list, bool, list]:
     """From the 23-Kreise view, the 22-Kreise view and the Land total: which hidden Kreise are computable,
     whether the sum of the two small counts is, and which small ones are pinned by bounds."""
     hidden = [k for k in raw23 if k not in shown23]
     groups = {"land": set(raw23)}
-    if WARTBURGKREIS in shown22:   # the 22-Kreise Wartburgkreis is Eisenach + old Wartburgkreis
+    if WARTBURGKREIS in shown22:  # the 22-Kreise Wartburgkreis is Eisenach + old Wartburgkreis
         groups["wak22"] = {EISENACH, WARTBURGKREIS}
     eqs = [g & set(hidden) for g in groups.values()]
     exact = privacy.recoverable(hidden, eqs)
@@ -148,7 +178,7 @@ def test_small_counts_and_a_third_kreis_are_gesperrt_and_nothing_can_be_computed
     shown23 = dict(zip(v23["schluessel"], v23["wert"]))
     shown23 = {k: w for k, w in shown23.items() if not np.isnan(w)}
     shown22 = {k: w for k, w in zip(v22["schluessel"], v22["wert"]) if not np.isnan(w)}
-    assert all(shown23[k] == raw23[k] for k in shown23)          # what is shown is the real value
+    assert all(shown23[k] == raw23[k] for k in shown23)  # what is shown is the real value
     exact, both, pinned = _reader_learns(raw23, shown23, shown22, _land(small_con))
     assert not exact and not both and not pinned
 
@@ -176,13 +206,18 @@ def test_converting_23_to_22_does_not_reveal_eisenach_through_the_wartburgkreis_
     # what small-area pages may show beside their values (Kreis and Land comparison)
     kreise_shown, land = kreisprivacy.comparison_values(small_con, IND, JAHR)
     assert land == _land(small_con) and not set(kreise_shown) & (_gesperrt(v23) | {EISENACH, WARTBURGKREIS})
-    assert kreise_shown == {k: w for k, w in zip(v23["schluessel"], v23["wert"])
-                            if not np.isnan(w) and k not in (EISENACH, WARTBURGKREIS)}
+    assert kreise_shown == {
+        k: w for k, w in zip(v23["schluessel"], v23["wert"]) if not np.isnan(w) and k not in (EISENACH, WARTBURGKREIS)
+    }
 
 
 def test_kreisvergleich_page_reads_gesperrt_in_table_tooltip_legend_and_ranking(monkeypatch, small_db, small_con):
-    at = _app(monkeypatch, small_db, "pages/kreisvergleich.py",
-              {"indikator": IND, "gebietsstand": "23", "jahr": str(JAHR)})
+    at = _app(
+        monkeypatch,
+        small_db,
+        "app_pages/kreisvergleich.py",
+        {"indikator": IND, "gebietsstand": "23", "jahr": str(JAHR)},
+    )
     v23, _ = gebietsstand.values_on(small_con, IND, JAHR, BIS)
     g23 = _gesperrt(v23)
     names = dict(zip(v23["schluessel"], v23["name"]))
@@ -201,8 +236,8 @@ def test_kreisvergleich_page_reads_gesperrt_in_table_tooltip_legend_and_ranking(
         p = feats[k]
         assert p["wert_text"] == "gesperrt" and p["klasse"] == "gesperrt"
         assert p["status_text"].startswith("gesperrt (Geheimhaltung) – ")
-        assert p["fill"][:3] == [0x6f, 0x6f, 0x6f]
-        assert {key for key, v in p.items() if isinstance(v, (int, float))} <= {"lw"}   # line width only
+        assert p["fill"][:3] == [0x6F, 0x6F, 0x6F]
+        assert {key for key, v in p.items() if isinstance(v, (int, float))} <= {"lw"}  # line width only
     assert feats["16051"]["wert_text"] == formatting.wert_mit_einheit(raw["16051"], "Fälle", 0)
     # legend: its own entry with the count, apart from 'keine Daten'; the rule stated once
     legend = [t.value for t in at.table if any(str(c).startswith("Wertebereich") for c in t.value.columns)][0]
@@ -232,9 +267,17 @@ def test_kreisvergleich_exports_have_an_empty_cell_status_and_hinweis(small_con)
     vals, note, refusal = kv.load(small_con, IND, JAHR, BIS)
     ind = kv.Indicator.from_row(queries.indicator(small_con, IND))
     before, _, _ = kv.load(small_con, IND, 2019, BIS)
-    view = kv.build_view(vals, queries.shapes(small_con, "kreis", BIS), ind, ClassSettings(), jahr=JAHR,
-                         land=queries.land_value(small_con, IND, JAHR), before=before, vorher=2019,
-                         land_before=queries.land_value(small_con, IND, 2019))
+    view = kv.build_view(
+        vals,
+        queries.shapes(small_con, "kreis", BIS),
+        ind,
+        ClassSettings(),
+        jahr=JAHR,
+        land=queries.land_value(small_con, IND, JAHR),
+        before=before,
+        vorher=2019,
+        land_before=queries.land_value(small_con, IND, 2019),
+    )
     g23 = _gesperrt(vals)
     exp = view.export.set_index("Schlüssel")
     wert_col = f"{ind.name} {JAHR} (Fälle)"
@@ -243,8 +286,9 @@ def test_kreisvergleich_exports_have_an_empty_cell_status_and_hinweis(small_con)
         assert np.isnan(exp.loc[k, wert_col]) and pd.isna(exp.loc[k, "Rang (1 = höchster Wert)"])
         assert all(np.isnan(exp.loc[k, c]) for c in change_cols)
         assert exp.loc[k, "Status"] == "gesperrt (Geheimhaltung)" and exp.loc[k, "Hinweis"]
-    csv = pd.read_csv(io.BytesIO(exports.to_csv_bytes(view.export)), sep=";", decimal=",", dtype=str,
-                      encoding="utf-8-sig").set_index("Schlüssel")
+    csv = pd.read_csv(
+        io.BytesIO(exports.to_csv_bytes(view.export)), sep=";", decimal=",", dtype=str, encoding="utf-8-sig"
+    ).set_index("Schlüssel")
     assert pd.isna(csv.loc[EISENACH, wert_col]) and csv.loc[EISENACH, "Status"] == "gesperrt (Geheimhaltung)"
     assert view.table.loc["Eisenach", "Veränderung seit 2019 (%)"] == "gesperrt"
     assert view.geheimhaltung == RULE
@@ -271,20 +315,25 @@ def test_kreisprofil_zeitreihen_and_lebenslagen_never_show_the_small_counts(smal
     assert dl.loc[dl["Status"] == "gesperrt (Geheimhaltung)", "Gebiet"].tolist() == ["Eisenach", "Sömmerda"]
     # Lebenslagen card: the range leaves gesperrt Kreise out and counts them
     spread = lebenslagen_view.kreis_spread(small_con, IND)
-    assert spread["min_wert"] >= 20 and spread["n_gesperrt"] == len(_gesperrt(
-        gebietsstand.values_on(small_con, IND, JAHR, BIS)[0]))
+    assert spread["min_wert"] >= 20 and spread["n_gesperrt"] == len(
+        _gesperrt(gebietsstand.values_on(small_con, IND, JAHR, BIS)[0])
+    )
 
 
 def test_pages_kreisprofil_zeitreihen_lebenslagen_read_gesperrt(monkeypatch, small_db):
-    at = _app(monkeypatch, small_db, "pages/kreisprofil.py", {"kreis": EISENACH})
+    at = _app(monkeypatch, small_db, "app_pages/kreisprofil.py", {"kreis": EISENACH})
     fam = next(t.value for t in at.table if "Hilfen zur Erziehung (Fälle)" in t.value.index)
     assert fam.loc["Hilfen zur Erziehung (Fälle)", "Wert"] == "gesperrt"
     assert any("Geheimhaltung" in c.value for c in at.caption)
-    at = _app(monkeypatch, small_db, "pages/zeitreihen.py",
-              {"indikator": IND, "gebietsstand": "23", "kreise": f"{EISENACH},{SOEMMERDA}"})
+    at = _app(
+        monkeypatch,
+        small_db,
+        "app_pages/zeitreihen.py",
+        {"indikator": IND, "gebietsstand": "23", "kreise": f"{EISENACH},{SOEMMERDA}"},
+    )
     wide = at.table[0].value
     assert wide.loc[str(JAHR), "Eisenach"] == "gesperrt" and wide.loc[str(JAHR), "Sömmerda"] == "gesperrt"
-    at = _app(monkeypatch, small_db, "pages/lebenslagen.py", {"lebenslage": "familie", "indikator": IND})
+    at = _app(monkeypatch, small_db, "app_pages/lebenslagen.py", {"lebenslage": "familie", "indikator": IND})
     kreis_table = next(t.value for t in at.table if t.value.index.name == "Kreis")
     wert_col = [c for c in kreis_table.columns if c.startswith("Wert")][0]
     assert kreis_table.loc["Eisenach", wert_col] == "gesperrt"
@@ -293,17 +342,45 @@ def test_pages_kreisprofil_zeitreihen_lebenslagen_read_gesperrt(monkeypatch, sma
 
 # --- the decision itself ------------------------------------------------------------------------------------------
 
-KEYS_22 = ["16051", "16052", "16053", "16054", "16055", "16061", "16062", "16063", "16064", "16065", "16066",
-           "16067", "16068", "16069", "16070", "16071", "16072", "16073", "16074", "16075", "16076", "16077"]
+KEYS_22 = [
+    "16051",
+    "16052",
+    "16053",
+    "16054",
+    "16055",
+    "16061",
+    "16062",
+    "16063",
+    "16064",
+    "16065",
+    "16066",
+    "16067",
+    "16068",
+    "16069",
+    "16070",
+    "16071",
+    "16072",
+    "16073",
+    "16074",
+    "16075",
+    "16076",
+    "16077",
+]
 KEYS_23 = sorted(KEYS_22 + [EISENACH])
 
 
 def _frame(values: dict, zaehler: bool = False, status=None, hinweis=None) -> pd.DataFrame:
     n = len(values)
     w = [float(v) for v in values.values()]
-    return pd.DataFrame({"schluessel": list(values), "wert": [np.nan] * n if zaehler else w,
-                         "zaehler": w if zaehler else [np.nan] * n, "status": status or ["ok"] * n,
-                         "hinweis": hinweis or [None] * n})
+    return pd.DataFrame(
+        {
+            "schluessel": list(values),
+            "wert": [np.nan] * n if zaehler else w,
+            "zaehler": w if zaehler else [np.nan] * n,
+            "status": status or ["ok"] * n,
+            "hinweis": hinweis or [None] * n,
+        }
+    )
 
 
 def test_two_small_counts_on_22_kreise_get_a_third_partner():
@@ -337,7 +414,7 @@ def test_a_kreis_the_source_withheld_is_protected_like_a_small_one():
     status = ["fehlend" if k == "16053" else "ok" for k in values]
     hinweis = ["Geheimhaltung (Quelle)" if k == "16053" else None for k in values]
     d = kreisprivacy.decide({"aggregation": "summe"}, {AB: _frame(values, status=status, hinweis=hinweis)})
-    assert d.cells and "16053" not in d.cells    # a partner is gesperrt, the masked Kreis stays 'keine Daten'
+    assert d.cells and "16053" not in d.cells  # a partner is gesperrt, the masked Kreis stays 'keine Daten'
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -348,7 +425,7 @@ def test_no_small_count_or_their_sum_can_be_recomputed_from_both_views_and_the_l
     d = kreisprivacy.decide({"aggregation": "summe"}, {stand: _frame(values)})
     shown = {k for k in values if not d.grund(stand, k)}
     groups = {} if d.groups.get("land") else {"land": set(values)}
-    if on_23 and not d.grund(AB, WARTBURGKREIS):   # the 22-Kreise Wartburgkreis = Eisenach + Wartburgkreis
+    if on_23 and not d.grund(AB, WARTBURGKREIS):  # the 22-Kreise Wartburgkreis = Eisenach + Wartburgkreis
         groups["wak22"] = {EISENACH, WARTBURGKREIS}
     small = {k for k, v in values.items() if 0 < v < 3}
     assert small <= set(d.cells)

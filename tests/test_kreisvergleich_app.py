@@ -3,12 +3,20 @@ selection from the selectbox reaches table, map and profile, bad input changes n
 
 import json
 
-PAGE = "pages/kreisvergleich.py"
+PAGE = "app_pages/kreisvergleich.py"
 
 LINK = {
-    "lebenslage": "oekonomie", "indikator": "arbeitslosenanteil", "gebietsstand": "22", "jahr": "2019",
-    "vergleich": "2015", "karte": "veraenderung", "kreistyp": "landkreise", "kreis": "16061",
-    "klassen": "fisher_jenks", "k": "4", "farben": "divergierend",
+    "lebenslage": "oekonomie",
+    "indikator": "arbeitslosenanteil",
+    "gebietsstand": "22",
+    "jahr": "2019",
+    "vergleich": "2015",
+    "karte": "veraenderung",
+    "kreistyp": "landkreise",
+    "kreis": "16061",
+    "klassen": "fisher_jenks",
+    "k": "4",
+    "farben": "divergierend",
 }
 
 
@@ -17,6 +25,7 @@ def _open(apptest, query):
     from streamlit.testing.v1 import AppTest
 
     from sozialatlas import paths
+
     at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=60)
     at.switch_page(PAGE)
     for k, v in query.items():
@@ -52,14 +61,14 @@ def test_a_link_restores_the_view_exactly(apptest, db_path):
     # … and the page draws that view, not a default one
     assert at.subheader[0].value.endswith("2019, Veränderung seit 2015")
     table = _kreis_table(at)
-    assert len(table) == 17 and "▶ Eichsfeld" in table.index          # Landkreise only, Eichsfeld selected
+    assert len(table) == 17 and "▶ Eichsfeld" in table.index  # Landkreise only, Eichsfeld selected
     assert any(c.startswith("Veränderung seit 2015") for c in table.columns)
     legend = _legend(at)
-    assert legend["Kreise"].sum() == 17 and len(legend) == 4 + 1     # 4 classes + keine Daten
+    assert legend["Kreise"].sum() == 17 and len(legend) == 4 + 1  # 4 classes + keine Daten
     deck = _deck(at)
     feats = {f["properties"]["schluessel"]: f["properties"] for f in deck["layers"][0]["data"]["features"]}
-    assert feats["16061"]["lw"] == 4 and feats["16051"]["lw"] == 1    # selected Kreis outlined
-    assert feats["16051"]["fill"][3] == 0                              # Erfurt (Stadt) not in the selection
+    assert feats["16061"]["lw"] == 4 and feats["16051"]["lw"] == 1  # selected Kreis outlined
+    assert feats["16051"]["fill"][3] == 0  # Erfurt (Stadt) not in the selection
     texts = [t.value for t in at.text]
     assert any(t.startswith("Rang:") for t in texts) and any(t.startswith("Veränderung seit 2015") for t in texts)
     # the URL still names the same view (nothing dropped, nothing added)
@@ -78,7 +87,13 @@ def test_changing_widgets_updates_the_url(apptest):
     at.selectbox(key="vergleich").set_value(2010).run()
     assert not at.exception
     q = at.query_params
-    assert (q["jahr"], q["kreis"], q["klassen"], q["k"], q["vergleich"]) == ("2018", "16053", "equal_interval", "6", "2010")
+    assert (q["jahr"], q["kreis"], q["klassen"], q["k"], q["vergleich"]) == (
+        "2018",
+        "16053",
+        "equal_interval",
+        "6",
+        "2010",
+    )
     assert "▶ Jena" in _kreis_table(at).index
     # the same query in a new session gives the same view
     again = _open(apptest, dict(q))
@@ -91,8 +106,18 @@ def test_changing_widgets_updates_the_url(apptest):
 
 
 def test_bad_url_values_are_ignored_and_corrected(apptest):
-    at = _open(apptest, {"indikator": "gibtsnicht", "jahr": "1800", "kreis": "99999", "klassen": "x", "k": "12",
-                         "gebietsstand": "24", "farben": "bunt"})
+    at = _open(
+        apptest,
+        {
+            "indikator": "gibtsnicht",
+            "jahr": "1800",
+            "kreis": "99999",
+            "klassen": "x",
+            "k": "12",
+            "gebietsstand": "24",
+            "farben": "bunt",
+        },
+    )
     assert not at.exception
     assert not at.error
     q = at.query_params
@@ -111,7 +136,7 @@ def test_manual_breaks_from_the_url_and_bad_input_changes_nothing(apptest):
     before = _deck(at)
     at.text_input(key="grenzen").input("7; acht").run()
     assert at.error and "„acht“ ist keine Zahl" in at.error[0].value
-    assert _legend(at).equals(legend)                              # the map keeps the last valid breaks
+    assert _legend(at).equals(legend)  # the map keeps the last valid breaks
     assert _deck(at)["layers"][0]["data"] == before["layers"][0]["data"]
     assert at.query_params["grenzen"] == "7; 8,5; 10"
 
@@ -128,7 +153,7 @@ def test_selecting_on_23_kreise_and_switching_to_22_drops_eisenach(apptest):
 
 def test_indicator_published_on_23_kreise_opens_on_23_and_offers_22_with_a_note(apptest):
     at = _open(apptest, {"indikator": "quote_bedarfsgemeinschaften"})
-    assert at.radio(key="gebietsstand").value == "23"             # the source's own Gebietsstand first
+    assert at.radio(key="gebietsstand").value == "23"  # the source's own Gebietsstand first
     assert len(_kreis_table(at)) == 23 and not at.info
     at.radio(key="gebietsstand").set_value("22").run()
     assert not at.exception
@@ -141,6 +166,13 @@ def test_indicator_published_on_23_kreise_opens_on_23_and_offers_22_with_a_note(
 def test_downloads_are_offered(apptest):
     at = _open(apptest, {"indikator": "schuldnerquote"})
     labels = [b.proto.label for b in at.get("download_button")]
-    for expected in ("Tabelle als CSV", "Tabelle als Excel", "Rangfolge als PNG", "Rangfolge als SVG",
-                     "Legende als PNG", "Karte als PNG", "Karte als SVG"):
+    for expected in (
+        "Tabelle als CSV",
+        "Tabelle als Excel",
+        "Rangfolge als PNG",
+        "Rangfolge als SVG",
+        "Legende als PNG",
+        "Karte als PNG",
+        "Karte als SVG",
+    ):
         assert expected in labels

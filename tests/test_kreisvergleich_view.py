@@ -6,7 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from sozialatlas import gebietsstand, kreisvergleich as kv, mapclasses, queries
+from sozialatlas.render import mapclasses
+from sozialatlas.store import queries
+from sozialatlas.views import kreisvergleich as kv
 
 STAENDE = ("ab-2021-07-01", "bis-2021-06-30")
 ZERO_TEXTS = {"0", "0,0", "0,00", "0,000", "0 %", "0,0 %", "0,00 %"}
@@ -17,8 +19,11 @@ def _cases(con):
     inds = queries.indicators(con, "kreis")
     out = []
     for row in inds.to_dict("records"):
-        jahr = int(con.execute("SELECT max(jahr) FROM beobachtung WHERE indikator = ? AND ebene = 'kreis'",
-                               [row["id"]]).fetchone()[0])
+        jahr = int(
+            con.execute(
+                "SELECT max(jahr) FROM beobachtung WHERE indikator = ? AND ebene = 'kreis'", [row["id"]]
+            ).fetchone()[0]
+        )
         out += [(row, jahr, stand) for stand in STAENDE]
     return out
 
@@ -28,8 +33,15 @@ def _view(con, row, jahr, stand, **kw):
     if vals is None:
         return None, refusal
     ind = kv.Indicator.from_row(row)
-    view = kv.build_view(vals, queries.shapes(con, "kreis", stand), ind, mapclasses.ClassSettings(),
-                         jahr=jahr, land=queries.land_value(con, row["id"], jahr), **kw)
+    view = kv.build_view(
+        vals,
+        queries.shapes(con, "kreis", stand),
+        ind,
+        mapclasses.ClassSettings(),
+        jahr=jahr,
+        land=queries.land_value(con, row["id"], jahr),
+        **kw,
+    )
     return view, note
 
 
@@ -51,8 +63,7 @@ def test_every_indicator_shows_missing_as_keine_daten_in_table_tooltip_and_legen
         assert len(view.table) == n_regions, where
         for name, is_missing in zip(view.vals["name"], missing):
             assert (by_name[name] == "keine Daten") == is_missing, (where, name)
-        assert not by_name[~by_name.eq("keine Daten")].isin(ZERO_TEXTS).any() or \
-            (view.vals["wert"] == 0).any(), where
+        assert not by_name[~by_name.eq("keine Daten")].isin(ZERO_TEXTS).any() or (view.vals["wert"] == 0).any(), where
         # tooltip
         tips = view.features.set_index("schluessel")
         for key, is_missing in zip(view.vals["schluessel"], missing):
@@ -68,17 +79,26 @@ def test_every_indicator_shows_missing_as_keine_daten_in_table_tooltip_and_legen
             assert (view.fill[key] == "#bdbdbd") == is_missing, (where, key)
         # export: numbers empty where missing, Status says so
         exp = view.export[view.export["Kreis"] != "Thüringen"]
-        val_col = [c for c in exp.columns if c.endswith(f"{jahr}" + (f" ({row['einheit']})" if row["einheit"] else ""))][0]
+        val_col = [
+            c for c in exp.columns if c.endswith(f"{jahr}" + (f" ({row['einheit']})" if row["einheit"] else ""))
+        ][0]
         assert exp[val_col].isna().tolist() == missing.tolist(), where
         assert (exp.loc[missing.to_numpy(), "Status"] == "keine Daten").all(), where
         checked_missing += int(missing.sum())
-    assert checked_missing > 50   # the test looked at many real gaps (ThOnSA covers 15 of 23 Kreise …)
+    assert checked_missing > 50  # the test looked at many real gaps (ThOnSA covers 15 of 23 Kreise …)
 
 
 def test_change_against_an_earlier_year_never_invents_a_zero(con):
     row = queries.indicator(con, "einwohner")
-    view, _ = _view(con, row, 2023, "ab-2021-07-01", before=kv.load(con, "einwohner", 2017, "ab-2021-07-01")[0],
-                    vorher=2017, messgroesse="veraenderung")
+    view, _ = _view(
+        con,
+        row,
+        2023,
+        "ab-2021-07-01",
+        before=kv.load(con, "einwohner", 2017, "ab-2021-07-01")[0],
+        vorher=2017,
+        messgroesse="veraenderung",
+    )
     v = view.vals.set_index("schluessel")
     # 2023 has only 9 of 22 Kreise: the other 13 have no change, not a change of 0
     assert v["wert"].notna().sum() == 9
@@ -86,7 +106,9 @@ def test_change_against_an_earlier_year_never_invents_a_zero(con):
     col = [c for c in view.table.columns if c.startswith("Veränderung seit 2017")][0]
     assert (view.table[col] == "keine Daten").sum() == 13
     erfurt = v.loc["16051"]
-    assert erfurt["aenderung_rel"] == pytest.approx((erfurt["wert"] - erfurt["wert_vorher"]) / erfurt["wert_vorher"] * 100)
+    assert erfurt["aenderung_rel"] == pytest.approx(
+        (erfurt["wert"] - erfurt["wert_vorher"]) / erfurt["wert_vorher"] * 100
+    )
     # the change map shows per cent change for counts and counts its gaps as 'keine Daten'
     assert view.mess_einheit == "Prozent" and view.classes.missing == 13
 
@@ -109,8 +131,14 @@ def test_counts_on_23_kreise_are_summed_onto_22_and_marked(con):
     # Bevölkerung 2019 is published for 23 Kreise; on 22 the Wartburgkreis includes Eisenach
     row = queries.indicator(con, "bev_65plus")
     view, note = _view(con, row, 2019, "ab-2021-07-01")
-    src = con.execute("SELECT schluessel, wert FROM beobachtung WHERE indikator = 'bev_65plus' AND jahr = 2019 "
-                      "AND ebene = 'kreis'").df().set_index("schluessel")["wert"]
+    src = (
+        con.execute(
+            "SELECT schluessel, wert FROM beobachtung WHERE indikator = 'bev_65plus' AND jahr = 2019 "
+            "AND ebene = 'kreis'"
+        )
+        .df()
+        .set_index("schluessel")["wert"]
+    )
     wak = view.vals.set_index("schluessel").loc["16063"]
     assert wak["status"] == "umgerechnet"
     assert wak["wert"] == pytest.approx(src["16056"] + src["16063"])
@@ -119,7 +147,7 @@ def test_counts_on_23_kreise_are_summed_onto_22_and_marked(con):
 
 
 def test_a_rate_without_counts_is_refused_for_the_merged_kreis(con):
-    row = queries.indicator(con, "quote_bedarfsgemeinschaften")
+    assert queries.indicator(con, "quote_bedarfsgemeinschaften")["id"] == "quote_bedarfsgemeinschaften"
     vals, note, refusal = kv.load(con, "quote_bedarfsgemeinschaften", 2018, "ab-2021-07-01")
     assert refusal is None and note
     wak = vals.set_index("schluessel").loc["16063"]
@@ -141,8 +169,15 @@ def test_22_kreise_values_cannot_be_split_onto_23(con):
 def test_profile_of_the_selected_kreis(con):
     row = queries.indicator(con, "arbeitslosenanteil")
     land = queries.land_value(con, "arbeitslosenanteil", 2021)
-    view, _ = _view(con, row, 2021, "ab-2021-07-01", selected="16053",
-                    before=kv.load(con, "arbeitslosenanteil", 2015, "ab-2021-07-01")[0], vorher=2015)
+    view, _ = _view(
+        con,
+        row,
+        2021,
+        "ab-2021-07-01",
+        selected="16053",
+        before=kv.load(con, "arbeitslosenanteil", 2015, "ab-2021-07-01")[0],
+        vorher=2015,
+    )
     lines = dict(kv.profile_lines(view, kv.Indicator.from_row(row), "16053", jahr=2021, vorher=2015, land=land))
     jena = view.vals.set_index("schluessel").loc["16053"]
     rank = int((view.vals["wert"] > jena["wert"]).sum()) + 1
@@ -156,11 +191,17 @@ def test_profile_of_the_selected_kreis(con):
 def test_diverging_map_around_thueringen(con):
     row = queries.indicator(con, "arbeitslosenanteil")
     vals, _, _ = kv.load(con, "arbeitslosenanteil", 2021, "ab-2021-07-01")
-    view = kv.build_view(vals, queries.shapes(con, "kreis", "ab-2021-07-01"), kv.Indicator.from_row(row),
-                         mapclasses.ClassSettings("quantile", 5, None, True), jahr=2021,
-                         land=queries.land_value(con, "arbeitslosenanteil", 2021))
-    assert view.classes.diverging and view.reference == pytest.approx(queries.land_value(
-        con, "arbeitslosenanteil", 2021)["wert"])
+    view = kv.build_view(
+        vals,
+        queries.shapes(con, "kreis", "ab-2021-07-01"),
+        kv.Indicator.from_row(row),
+        mapclasses.ClassSettings("quantile", 5, None, True),
+        jahr=2021,
+        land=queries.land_value(con, "arbeitslosenanteil", 2021),
+    )
+    assert view.classes.diverging and view.reference == pytest.approx(
+        queries.land_value(con, "arbeitslosenanteil", 2021)["wert"]
+    )
     assert "Thüringen-Wert" in view.classes.direction
 
 

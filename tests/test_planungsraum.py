@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sozialatlas import db, planungsraum, privacy, smallarea
-from sozialatlas.planungsraum import NotAggregatable, PlanungsraumError
+from sozialatlas.areas import planungsraum
+from sozialatlas.areas.planungsraum import NotAggregatable, PlanungsraumError
+from sozialatlas.protection import privacy, smallarea
+from sozialatlas.store import db
 
 SLF = "16073"  # Saalfeld-Rudolstadt, Kreis of the example
 SOEM = "16068"
@@ -31,13 +33,22 @@ def example(wcon) -> dict:
 
 
 def counts(con):
-    return (con.execute("SELECT count(*) FROM planungsraum_definition").fetchone()[0],
-            con.execute("SELECT count(*) FROM planungsraum_member").fetchone()[0])
+    return (
+        con.execute("SELECT count(*) FROM planungsraum_definition").fetchone()[0],
+        con.execute("SELECT count(*) FROM planungsraum_member").fetchone()[0],
+    )
 
 
 def raw(con, indikator, jahr):
-    return con.execute("SELECT schluessel, wert, zaehler, nenner FROM beobachtung WHERE indikator = ? "
-                       "AND ebene = 'gemeinde' AND jahr = ?", [indikator, jahr]).df().set_index("schluessel")
+    return (
+        con.execute(
+            "SELECT schluessel, wert, zaehler, nenner FROM beobachtung WHERE indikator = ? "
+            "AND ebene = 'gemeinde' AND jahr = ?",
+            [indikator, jahr],
+        )
+        .df()
+        .set_index("schluessel")
+    )
 
 
 # --------------------------------------------------------------------------------------- example
@@ -47,8 +58,7 @@ def test_example_is_the_real_gemeindeverbaende_of_saalfeld_rudolstadt(wcon, exam
     assert example["kreis_name"] == "Saalfeld-Rudolstadt"
     assert "Beispiel" in example["name"] and example["beispiel"]
     m = planungsraum.members(wcon, example["id"])
-    gem = wcon.execute("SELECT schluessel, verband FROM region WHERE ebene = 'gemeinde' AND kreis_ab = ?",
-                       [SLF]).df()
+    gem = wcon.execute("SELECT schluessel, verband FROM region WHERE ebene = 'gemeinde' AND kreis_ab = ?", [SLF]).df()
     assert sorted(m["ags"]) == sorted(gem["schluessel"])  # every Gemeinde of the Kreis, once
     assert m["planungsraum"].nunique() == gem["verband"].nunique() == 10
     # Gemeinden of one Planungsraum share their official Gemeindeverband
@@ -60,9 +70,12 @@ def test_example_is_the_real_gemeindeverbaende_of_saalfeld_rudolstadt(wcon, exam
 def test_shapes_are_the_dissolved_union_of_the_members(wcon, example):
     shp = planungsraum.shapes(wcon, example["id"])
     assert shp.crs.to_epsg() == 4326 and len(shp) == 10
-    gem = wcon.execute("SELECT r.schluessel, r.geom, m.planungsraum FROM planungsraum_member m "
-                       "JOIN region r ON r.ebene = 'gemeinde' AND r.schluessel = m.gemeinde_ags "
-                       "WHERE m.definition_id = ?", [example["id"]]).df()
+    gem = wcon.execute(
+        "SELECT r.schluessel, r.geom, m.planungsraum FROM planungsraum_member m "
+        "JOIN region r ON r.ebene = 'gemeinde' AND r.schluessel = m.gemeinde_ags "
+        "WHERE m.definition_id = ?",
+        [example["id"]],
+    ).df()
     import shapely
 
     parts = gpd.GeoDataFrame(gem, geometry=shapely.from_wkb([bytes(b) for b in gem["geom"]]), crs=4326)
@@ -71,8 +84,9 @@ def test_shapes_are_the_dissolved_union_of_the_members(wcon, example):
     assert ((union_area / member_area - 1).abs() < 0.005).all()
     assert (shp.geometry.geom_type.isin(["Polygon", "MultiPolygon"])).all()
     # the Planungsräume together are the Kreis
-    kreis = wcon.execute("SELECT geom FROM region WHERE ebene = 'kreis' AND gebietsstand = 'ab-2021-07-01' "
-                         "AND schluessel = ?", [SLF]).fetchone()[0]
+    kreis = wcon.execute(
+        "SELECT geom FROM region WHERE ebene = 'kreis' AND gebietsstand = 'ab-2021-07-01' AND schluessel = ?", [SLF]
+    ).fetchone()[0]
     kreis_area = gpd.GeoSeries([shapely.from_wkb(bytes(kreis))], crs=4326).to_crs(25832).area[0]
     assert abs(union_area.sum() / kreis_area - 1) < 0.005
 
@@ -141,8 +155,11 @@ def test_aggregates_and_gemeinde_values_together_disclose_no_small_count(wcon, e
     assert small and small <= set(vals.loc[vals["gesperrt"], "schluessel"])
     shown = set(vals.loc[vals["wert"].notna(), "schluessel"])
     m = planungsraum.members(wcon, example["id"])
-    published = [set(part["ags"]) for pr, part in m.groupby("planungsraum")
-                 if not agg.set_index("planungsraum").loc[pr, "gesperrt"]]
+    published = [
+        set(part["ags"])
+        for pr, part in m.groupby("planungsraum")
+        if not agg.set_index("planungsraum").loc[pr, "gesperrt"]
+    ]
     kreise = vals.groupby("kreis")["schluessel"].apply(set).tolist()
     published += kreise + [set(cells)]
     assert set(privacy.audit(cells, published, shown)) & small == set()
@@ -162,13 +179,15 @@ def mapping(rows):
 
 
 def test_validate_reports_every_problem_in_german(wcon, example):
-    bad = mapping([
-        ("16073077", "Nord"),      # ok
-        ("16073999", "Nord"),      # no Gemeinde
-        ("16068051", "Süd"),       # Sömmerda, other Kreis
-        ("16073077", "Süd"),       # twice, different Planungsraum
-        ("16073076", ""),          # empty name
-    ])
+    bad = mapping(
+        [
+            ("16073077", "Nord"),  # ok
+            ("16073999", "Nord"),  # no Gemeinde
+            ("16068051", "Süd"),  # Sömmerda, other Kreis
+            ("16073077", "Süd"),  # twice, different Planungsraum
+            ("16073076", ""),  # empty name
+        ]
+    )
     problems = planungsraum.validate_mapping(wcon, SLF, bad, name=example["name"])
     text = "\n".join(problems)
     assert "16073999 ist kein Gemeindeschlüssel" in text
@@ -176,14 +195,14 @@ def test_validate_reports_every_problem_in_german(wcon, example):
     assert "zwei Planungsräumen zugeordnet: „Nord“ (Zeile 1) und „Süd“" in text
     assert "Zeile 5: Planungsraum ohne Namen" in text
     assert "bereits eine Gliederung namens" in text
-    assert planungsraum.validate_mapping(wcon, SLF, mapping([]), name="x") == [
-        "Die Zuordnung enthält keine Gemeinde."]
+    assert planungsraum.validate_mapping(wcon, SLF, mapping([]), name="x") == ["Die Zuordnung enthält keine Gemeinde."]
     assert "kein Thüringer Kreis" in planungsraum.validate_mapping(wcon, "09162", bad)[0]
 
 
 def test_save_csv_round_trip_and_delete(wcon):
-    gem = wcon.execute("SELECT schluessel FROM region WHERE ebene = 'gemeinde' AND kreis_ab = ? ORDER BY 1",
-                       [SOEM]).df()["schluessel"]
+    gem = wcon.execute(
+        "SELECT schluessel FROM region WHERE ebene = 'gemeinde' AND kreis_ab = ? ORDER BY 1", [SOEM]
+    ).df()["schluessel"]
     m = mapping([(a, "Nord" if i % 2 else "Süd-West") for i, a in enumerate(gem)])
     before = counts(wcon)
     did = planungsraum.save(wcon, SOEM, "Zwei Hälften", m, wer="test", beschreibung="Test")
@@ -213,7 +232,7 @@ def test_invalid_mapping_writes_nothing(wcon):
 
 
 def test_saved_definition_is_recorded_as_dataset_version(wcon):
-    versions = pytest.importorskip("sozialatlas.versions")
+    versions = pytest.importorskip("sozialatlas.store.versions")
     did = planungsraum.save(wcon, SOEM, "Versioniert", mapping([("16068051", "Stadt")]))
     last = versions.list_versions(wcon).iloc[0]
     assert "Versioniert" in last["was"]
@@ -223,13 +242,16 @@ def test_saved_definition_is_recorded_as_dataset_version(wcon):
 # --------------------------------------------------------------------------------------- CSV reading
 
 
-@pytest.mark.parametrize("data", [
-    "AGS;Planungsraum\n16073077;Süd\n16073076;Nord\n".encode("utf-8"),
-    "\ufeffAGS;Planungsraum\r\n16073077;Süd\r\n16073076;Nord\r\n".encode("utf-8"),
-    "ags,planungsraum\n16073077.0,Süd\n16073076,Nord\n".encode("cp1252"),
-    "Gemeinde;AGS;Planungsraum\nSaalfeld;16073077;Süd\nRudolstadt;160730076076;Nord\n".encode("utf-8"),
-    'AGS,Planungsraum\n"16073077","Süd"\n\n16073076,Nord\n'.encode("utf-8"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "AGS;Planungsraum\n16073077;Süd\n16073076;Nord\n".encode(),
+        "\ufeffAGS;Planungsraum\r\n16073077;Süd\r\n16073076;Nord\r\n".encode("utf-8"),
+        "ags,planungsraum\n16073077.0,Süd\n16073076,Nord\n".encode("cp1252"),
+        "Gemeinde;AGS;Planungsraum\nSaalfeld;16073077;Süd\nRudolstadt;160730076076;Nord\n".encode(),
+        'AGS,Planungsraum\n"16073077","Süd"\n\n16073076,Nord\n'.encode(),
+    ],
+)
 def test_from_csv_accepts_spreadsheet_variants(data):
     df = planungsraum.from_csv(data)
     assert list(zip(df["ags"], df["planungsraum"])) == [("16073077", "Süd"), ("16073076", "Nord")]
@@ -240,14 +262,16 @@ def test_from_csv_accepts_ags_without_leading_zero():
     assert df["ags"].tolist() == ["01001000"]
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"", "Die Datei ist leer."),
-    (b"Gemeinde;Raum\n16073077;A\n", "Zeile 1: Spalte(n) AGS und Planungsraum fehlen"),
-    (b"AGS;Planungsraum\n16073077;A\nSaalfeld;B\n160730;C\n",
-     "Zeile 3: „Saalfeld“ ist kein Gemeindeschlüssel"),
-    (b"nur eine Spalte\n16073077\n", "Zeile 1: Die Kopfzeile braucht zwei Spalten"),
-    (b"\x00\xff\xfe\x00binary", "Kopfzeile"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "Die Datei ist leer."),
+        (b"Gemeinde;Raum\n16073077;A\n", "Zeile 1: Spalte(n) AGS und Planungsraum fehlen"),
+        (b"AGS;Planungsraum\n16073077;A\nSaalfeld;B\n160730;C\n", "Zeile 3: „Saalfeld“ ist kein Gemeindeschlüssel"),
+        (b"nur eine Spalte\n16073077\n", "Zeile 1: Die Kopfzeile braucht zwei Spalten"),
+        (b"\x00\xff\xfe\x00binary", "Kopfzeile"),
+    ],
+)
 def test_bad_csv_gives_german_errors_with_line_numbers(data, message):
     with pytest.raises(PlanungsraumError) as err:
         planungsraum.from_csv(data)
@@ -261,10 +285,11 @@ def test_bad_csv_line_numbers_for_every_bad_row():
 
 
 def test_csv_row_numbers_reach_validation(wcon):
-    df = planungsraum.from_csv("AGS;Planungsraum\n16073077;A\n\n16068051;B\n".encode())
+    df = planungsraum.from_csv(b"AGS;Planungsraum\n16073077;A\n\n16068051;B\n")
     problems = planungsraum.validate_mapping(wcon, SLF, df)
-    assert problems == ["Zeile 4: Die Gemeinde Sömmerda (16068051) gehört nicht zu Saalfeld-Rudolstadt, "
-                        "sondern zu Sömmerda."]
+    assert problems == [
+        "Zeile 4: Die Gemeinde Sömmerda (16068051) gehört nicht zu Saalfeld-Rudolstadt, sondern zu Sömmerda."
+    ]
 
 
 def test_read_only_connection_gets_a_german_error(con):

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sozialatlas import privacy
-from sozialatlas.privacy import Rules
+from sozialatlas.protection import privacy
+from sozialatlas.protection.privacy import Rules
 
 SUMME = {"aggregation": "summe"}
 QUOTE = {"aggregation": "quote"}
@@ -67,8 +67,15 @@ def test_small_counts_hidden_zero_and_three_shown():
 
 
 def test_rate_hidden_for_small_population_and_small_numerator():
-    t = pd.DataFrame({"schluessel": ["a", "b", "c"], "wert": [10.0, 2.0, 5.0], "zaehler": [30.0, 2.0, 15.0],
-                      "nenner": [300.0, 100.0, 300.0], "einwohner": [299.0, 5000.0, 300.0]})
+    t = pd.DataFrame(
+        {
+            "schluessel": ["a", "b", "c"],
+            "wert": [10.0, 2.0, 5.0],
+            "zaehler": [30.0, 2.0, 15.0],
+            "nenner": [300.0, 100.0, 300.0],
+            "einwohner": [299.0, 5000.0, 300.0],
+        }
+    )
     out = privacy.protect(t, indikator=QUOTE, rules=Rules()).set_index("schluessel")
     assert out.loc["a", "sperrgrund"] == "Quote nicht ausgewiesen: weniger als 300 Einwohner"
     assert out.loc["b", "sperrgrund"] == "Fallzahl unter 3 (Geheimhaltung)"
@@ -137,7 +144,7 @@ def exact_recoverable(unknowns, equations):
     """Reference: Gauss–Jordan elimination over the rationals."""
     idx = {k: i for i, k in enumerate(unknowns)}
     rows = [[Fraction(1 if k in eq else 0) for k in unknowns] for eq in equations if set(eq) & set(idx)]
-    rank_rows, col_pivot = [], {}
+    col_pivot = {}
     for r in rows:
         r = r[:]
         for c, pr in col_pivot.items():
@@ -166,9 +173,14 @@ def exact_recoverable(unknowns, equations):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 9).flatmap(lambda n: st.tuples(
-    st.just([f"x{i}" for i in range(n)]),
-    st.lists(st.sets(st.sampled_from([f"x{i}" for i in range(n)]), min_size=1), max_size=8))))
+@given(
+    st.integers(1, 9).flatmap(
+        lambda n: st.tuples(
+            st.just([f"x{i}" for i in range(n)]),
+            st.lists(st.sets(st.sampled_from([f"x{i}" for i in range(n)]), min_size=1), max_size=8),
+        )
+    )
+)
 def test_rank_test_equals_exact_rational_elimination(case):
     unknowns, eqs = case
     assert sorted(privacy.recoverable(unknowns, eqs)) == sorted(exact_recoverable(unknowns, eqs))
@@ -266,5 +278,4 @@ def test_unprotectable_reported_when_only_fixed_totals_disclose():
     values = {"a": 1, "b": 3}
     sup = privacy.suppress(values, {"k": {"a", "b"}}, Rules(), fixed={"k"})
     assert sup.unprotectable == ["a"]
-    assert privacy.suppress(values, {"k": {"a", "b"}}, Rules()).groups_withheld == {
-        "k": privacy.GRUND_SEKUNDAER}
+    assert privacy.suppress(values, {"k": {"a", "b"}}, Rules()).groups_withheld == {"k": privacy.GRUND_SEKUNDAER}

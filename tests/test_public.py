@@ -10,7 +10,8 @@ import sys
 import duckdb
 import pytest
 
-from sozialatlas import db, paths, publish, settings, versions
+from sozialatlas import paths, settings
+from sozialatlas.store import db, publish, versions
 from tests.versions_helpers import NEW_INDICATOR, copy_db, file_hash, kreis_values, table_hashes
 
 
@@ -38,8 +39,14 @@ def public(monkeypatch, snapshot):
 
 
 def run_cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "sozialatlas", *map(str, args)], cwd=paths.ROOT,
-                          capture_output=True, text=True, timeout=120, env=dict(os.environ, **(env or {})))
+    return subprocess.run(
+        [sys.executable, "-m", "sozialatlas", *map(str, args)],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, **(env or {})),
+    )
 
 
 # --- the snapshot -------------------------------------------------------------------------------
@@ -77,16 +84,33 @@ def test_cli_publish_writes_a_snapshot(admin_db, tmp_path):
 
 
 @pytest.mark.parametrize("public_env", ["1", ""])
-def test_cli_import_and_build_against_a_snapshot_fail_in_german_and_change_nothing(snapshot, tmp_path,
-                                                                                 public_env):
+def test_cli_import_and_build_against_a_snapshot_fail_in_german_and_change_nothing(snapshot, tmp_path, public_env):
     csv = tmp_path / "werte.csv"
     csv.write_text("AGS;Jahr;Wert\n16053;2023;1,5\n", encoding="utf-8")
     before = file_hash(snapshot)
     siblings = sorted(p.name for p in snapshot.parent.iterdir())
     env = {settings.PUBLIC_ENV: public_env}
-    r = run_cli("import", csv, "--db", snapshot, "--name", "Neu", "--lebenslage", "familie", "--einheit",
-                "Prozent", "--polaritaet", "neutral", "--quelle", "Test", "--stand", "2023", "--lizenz", "intern",
-                env=env)
+    r = run_cli(
+        "import",
+        csv,
+        "--db",
+        snapshot,
+        "--name",
+        "Neu",
+        "--lebenslage",
+        "familie",
+        "--einheit",
+        "Prozent",
+        "--polaritaet",
+        "neutral",
+        "--quelle",
+        "Test",
+        "--stand",
+        "2023",
+        "--lizenz",
+        "intern",
+        env=env,
+    )
     assert r.returncode == 2, r.stdout + r.stderr
     assert "schreibgeschützt" in r.stderr
     r = run_cli("build", "--db", snapshot, env=env)
@@ -122,7 +146,7 @@ def test_library_writes_raise_on_a_public_instance(db_path, tmp_path, monkeypatc
 
 
 def test_planungsraum_save_raises_on_a_public_instance_and_writes_nothing(db_path, tmp_path, monkeypatch):
-    planungsraum = pytest.importorskip("sozialatlas.planungsraum")
+    planungsraum = pytest.importorskip("sozialatlas.areas.planungsraum")
     import pandas as pd
 
     path = copy_db(db_path, tmp_path)
@@ -169,10 +193,10 @@ def test_public_app_has_no_admin_pages(public, monkeypatch):
     at = _public_app(monkeypatch)
     assert not at.exception
     assert at.title[0].value == "Sozialatlas Thüringen"
-    for page in ("pages/import.py", "pages/versionen.py", "pages/planungsraeume.py"):
+    for page in ("app_pages/import.py", "app_pages/versionen.py", "app_pages/planungsraeume.py"):
         with pytest.raises(ValueError, match="Could not find"):
             at.switch_page(page)
-    at.switch_page("pages/kreisvergleich.py").run()
+    at.switch_page("app_pages/kreisvergleich.py").run()
     assert not at.exception
     assert not at.get("file_uploader")
 
@@ -181,7 +205,7 @@ def test_admin_app_has_them(db_path, monkeypatch):
     monkeypatch.delenv(settings.PUBLIC_ENV, raising=False)
     monkeypatch.setenv("SOZIALATLAS_DB", str(db_path))
     at = _public_app(monkeypatch)
-    at.switch_page("pages/import.py").run()
+    at.switch_page("app_pages/import.py").run()
     assert not at.exception and at.title[0].value == "Import"
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sozialatlas import privacy, smallarea
+from sozialatlas.protection import privacy, smallarea
 
 
 @pytest.fixture(scope="module")
 def arbeitslose(db_path):
-    from sozialatlas import db
+    from sozialatlas.store import db
 
     con = db.connect(db_path)
     yield con, smallarea.values(con, "arbeitslose", 2021, rules=privacy.Rules())
@@ -18,8 +18,14 @@ def arbeitslose(db_path):
 
 
 def raw(con, indikator, jahr, ebene="gemeinde"):
-    return con.execute("SELECT schluessel, wert, zaehler, nenner FROM beobachtung WHERE indikator = ? "
-                       "AND ebene = ? AND jahr = ?", [indikator, ebene, jahr]).df().set_index("schluessel")
+    return (
+        con.execute(
+            "SELECT schluessel, wert, zaehler, nenner FROM beobachtung WHERE indikator = ? AND ebene = ? AND jahr = ?",
+            [indikator, ebene, jahr],
+        )
+        .df()
+        .set_index("schluessel")
+    )
 
 
 def test_every_gemeinde_with_comparison_values(arbeitslose):
@@ -66,8 +72,11 @@ def test_rates_of_small_gemeinden_are_not_shown(con):
     small = v[v["einwohner"] < 300]
     assert len(small) > 20
     assert small["gesperrt"].all() and small["wert"].isna().all()
-    assert set(small["sperrgrund"]) <= {"Quote nicht ausgewiesen: weniger als 300 Einwohner",
-                                        "Fallzahl unter 3 (Geheimhaltung)", privacy.GRUND_SEKUNDAER}
+    assert set(small["sperrgrund"]) <= {
+        "Quote nicht ausgewiesen: weniger als 300 Einwohner",
+        "Fallzahl unter 3 (Geheimhaltung)",
+        privacy.GRUND_SEKUNDAER,
+    }
     # the count behind a rate follows the count rule
     r = raw(con, "arbeitslosenanteil", 2021)
     tiny = set(r[(r["zaehler"] > 0) & (r["zaehler"] < 3)].index)

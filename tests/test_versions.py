@@ -15,7 +15,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sozialatlas import db, paths, versions
+from sozialatlas import paths
+from sozialatlas.store import db, versions
 from tests.versions_helpers import NEW_INDICATOR, copy_db, kreis_values, table_hashes
 
 JENA = "16053"
@@ -39,8 +40,11 @@ def one(con, sql, params=()):
 
 
 def official(con, indikator="schuldnerquote", jahr=2021, key=JENA):
-    return one(con, "SELECT wert FROM beobachtung WHERE indikator = ? AND jahr = ? AND schluessel = ? "
-                    "AND ebene = 'kreis'", [indikator, jahr, key])
+    return one(
+        con,
+        "SELECT wert FROM beobachtung WHERE indikator = ? AND jahr = ? AND schluessel = ? AND ebene = 'kreis'",
+        [indikator, jahr, key],
+    )
 
 
 def test_import_of_a_new_indicator_is_a_version_with_who_when_what_and_counts(con):
@@ -53,8 +57,9 @@ def test_import_of_a_new_indicator_is_a_version_with_who_when_what_and_counts(co
     ind_id = one(con, "SELECT id FROM indikator WHERE name = ?", [NEW_INDICATOR["name"]])
     assert one(con, "SELECT count(*) FROM beobachtung WHERE indikator = ? AND version_id = ?", [ind_id, vid]) == 22
     # Quelle, Lizenz and Stand travel with the values, so every figure can say where it comes from
-    q = con.execute("SELECT q.titel, q.lizenz FROM quelle q JOIN indikator i ON i.quelle = q.id WHERE i.id = ?",
-                    [ind_id]).fetchone()
+    q = con.execute(
+        "SELECT q.titel, q.lizenz FROM quelle q JOIN indikator i ON i.quelle = q.id WHERE i.id = ?", [ind_id]
+    ).fetchone()
     assert q == ("Jugendamt Musterkreis, eigene Erhebung", "intern")
     assert one(con, "SELECT DISTINCT stand FROM beobachtung WHERE indikator = ?", [ind_id]) == "2023-12-31"
 
@@ -68,8 +73,15 @@ def test_replacing_official_values_counts_as_changed_and_a_rollback_brings_them_
     assert (v["zeilen_neu"], v["zeilen_geaendert"], v["zeilen_entfernt"]) == (0, 22, 0)
     assert official(con) != before
     # exactly one row per key stays visible: queries never see duplicates
-    assert one(con, "SELECT count(*) FROM beobachtung WHERE indikator = 'schuldnerquote' AND jahr = 2021 "
-                    "AND ebene = 'kreis' AND schluessel = ?", [JENA]) == 1
+    assert (
+        one(
+            con,
+            "SELECT count(*) FROM beobachtung WHERE indikator = 'schuldnerquote' AND jahr = 2021 "
+            "AND ebene = 'kreis' AND schluessel = ?",
+            [JENA],
+        )
+        == 1
+    )
     versions.rollback(con, vid - 1, "admin")
     assert official(con) == before
     assert one(con, "SELECT count(*) FROM beobachtung_verdeckt") == 0
@@ -77,10 +89,13 @@ def test_replacing_official_values_counts_as_changed_and_a_rollback_brings_them_
 
 def test_rollback_to_any_earlier_version_and_the_rollback_itself_can_be_undone(con):
     a = versions.apply_import(con, NEW_INDICATOR, kreis_values(con), "a", "a.xlsx")
-    b = versions.apply_import(con, dict(NEW_INDICATOR, name="Zweiter Testindikator"),
-                              kreis_values(con, start=50), "b", "b.xlsx")
-    names = lambda: {r[0] for r in con.execute(  # noqa: E731
-        "SELECT name FROM indikator WHERE version_id IS NOT NULL").fetchall()}
+    b = versions.apply_import(
+        con, dict(NEW_INDICATOR, name="Zweiter Testindikator"), kreis_values(con, start=50), "b", "b.xlsx"
+    )
+
+    def names():
+        return {r[0] for r in con.execute("SELECT name FROM indikator WHERE version_id IS NOT NULL").fetchall()}
+
     assert names() == {"Testquote Kinderbetreuung", "Zweiter Testindikator"}
 
     r1 = versions.rollback(con, a, "admin")
@@ -106,8 +121,10 @@ def test_nothing_is_lost_every_value_ever_imported_stays_in_the_history(con):
     v2 = versions.apply_import(con, {"id": ind, "stand": "2024-01-31"}, kreis_values(con, start=2), "a", "v2.xlsx")
     versions.rollback(con, 0, "a")
     # both generations of values are in the history with the versions they were valid for
-    hist = con.execute("SELECT wert, gueltig_ab, gueltig_bis FROM beobachtung_historie WHERE indikator = ? "
-                       "AND schluessel = ?", [ind, JENA]).fetchall()
+    hist = con.execute(
+        "SELECT wert, gueltig_ab, gueltig_bis FROM beobachtung_historie WHERE indikator = ? AND schluessel = ?",
+        [ind, JENA],
+    ).fetchall()
     assert sorted(hist) == sorted([(1.2, v1, v2), (2.2, v2, v2 + 1)])  # Jena is the third Kreis
     added, removed = versions.changes(con, v2, "beobachtung")
     assert len(added) == 22 and len(removed) == 22
@@ -166,7 +183,8 @@ def test_an_error_half_way_through_rolls_everything_back(path, monkeypatch):
 KILL_SCRIPT = textwrap.dedent("""
     import sys
     import pandas as pd
-    from sozialatlas import db, versions
+    from sozialatlas.store import db
+    from sozialatlas.store import versions
     path, mode = sys.argv[1], sys.argv[2]
     ind = {"name": "Großer Import", "lebenslage": "wohnen", "einheit": "Prozent", "polaritaet": "neutral",
            "quelle": "Test", "stand": "2020", "lizenz": "intern"}
@@ -191,8 +209,9 @@ KILL_SCRIPT = textwrap.dedent("""
 def test_kill_minus_9_inside_the_import_leaves_the_database_exactly_as_before(path, mode):
     before = table_hashes(path)
     env = dict(os.environ, **{versions.PAUSE_ENV: "60"})
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(path), mode], cwd=paths.ROOT, env=env,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(path), mode], cwd=paths.ROOT, env=env, stderr=subprocess.PIPE, text=True
+    )
     try:
         deadline = time.time() + 60
         line = ""
@@ -219,22 +238,31 @@ def test_two_writers_at_once_both_land(path):
     script = textwrap.dedent("""
         import sys
         import pandas as pd
-        from sozialatlas import db, versions
+        from sozialatlas.store import db
+        from sozialatlas.store import versions
         from tests.versions_helpers import NEW_INDICATOR, kreis_values
         with db.writing(sys.argv[1]) as con:
             versions.apply_import(con, dict(NEW_INDICATOR, name=sys.argv[2]), kreis_values(con), "p", "p.csv")
     """)
-    slow = subprocess.Popen([sys.executable, "-c", script, str(path), "Langsam"], cwd=paths.ROOT,
-                            env=dict(os.environ, **{versions.PAUSE_ENV: "2"}), stderr=subprocess.PIPE, text=True)
+    slow = subprocess.Popen(
+        [sys.executable, "-c", script, str(path), "Langsam"],
+        cwd=paths.ROOT,
+        env=dict(os.environ, **{versions.PAUSE_ENV: "2"}),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert "IMPORT-PAUSE" in slow.stderr.readline()
-    fast = subprocess.run([sys.executable, "-c", script, str(path), "Schnell"], cwd=paths.ROOT,
-                          capture_output=True, text=True, timeout=60)
+    fast = subprocess.run(
+        [sys.executable, "-c", script, str(path), "Schnell"], cwd=paths.ROOT, capture_output=True, text=True, timeout=60
+    )
     slow.wait(60)
     assert slow.returncode == 0 and fast.returncode == 0, fast.stderr
     con = duckdb.connect(str(path), read_only=True)
     try:
-        assert {r[0] for r in con.execute("SELECT name FROM indikator WHERE version_id IS NOT NULL").fetchall()} \
-            == {"Langsam", "Schnell"}
+        assert {r[0] for r in con.execute("SELECT name FROM indikator WHERE version_id IS NOT NULL").fetchall()} == {
+            "Langsam",
+            "Schnell",
+        }
         assert one(con, "SELECT count(*) FROM dataset_version") == 2
     finally:
         con.close()
@@ -245,8 +273,9 @@ def test_a_rebuild_keeps_everything_user_made_and_takes_new_official_data(db_pat
     path = copy_db(db_path, tmp_path)
     con = duckdb.connect(str(path))
     own = versions.apply_import(con, NEW_INDICATOR, kreis_values(con), "a", "a.xlsx")
-    override = versions.apply_import(con, {"id": "schuldnerquote"},
-                                     kreis_values(con, jahr=2021, start=99.0).assign(stand="2021"), "a", "b.csv")
+    override = versions.apply_import(
+        con, {"id": "schuldnerquote"}, kreis_values(con, jahr=2021, start=99.0).assign(stand="2021"), "a", "b.csv"
+    )
     con.execute("INSERT INTO planungsraum_definition (id, kreis, name, beispiel) VALUES (900, '16053', 'Mein', false)")
     con.execute("INSERT INTO planungsraum_member VALUES (900, 'Mitte', '16053000')")
     pr = versions.record_change(con, "a", "Planungsräume gespeichert", {})
@@ -262,8 +291,12 @@ def test_a_rebuild_keeps_everything_user_made_and_takes_new_official_data(db_pat
     idx = {c: i for i, c in enumerate(head)}
 
     def is_target(cells, jahr, key):
-        return (cells[idx["indikator"]] == "schuldnerquote" and cells[idx["ebene"]] == "kreis"
-                and cells[idx["jahr"]] == jahr and cells[idx["schluessel"]] == key)
+        return (
+            cells[idx["indikator"]] == "schuldnerquote"
+            and cells[idx["ebene"]] == "kreis"
+            and cells[idx["jahr"]] == jahr
+            and cells[idx["schluessel"]] == key
+        )
 
     changed = 0
     for i, line in enumerate(lines[1:], 1):
@@ -281,7 +314,7 @@ def test_a_rebuild_keeps_everything_user_made_and_takes_new_official_data(db_pat
         assert one(con, "SELECT count(*) FROM dataset_version") == n_versions
         assert one(con, "SELECT count(*) FROM beobachtung_historie") == n_hist
         assert one(con, "SELECT count(*) FROM beobachtung WHERE version_id = ?", [own]) == 22
-        assert official(con, jahr=2020) == 77.7           # new official value where the user changed nothing
+        assert official(con, jahr=2020) == 77.7  # new official value where the user changed nothing
         assert official(con, jahr=2021, key="16051") == 99.0  # the user's value still wins over the new one
         assert one(con, "SELECT name FROM planungsraum_definition WHERE id = 900") == "Mein"
         # rolling back the user's correction reveals the NEW official value, not the old one
@@ -316,7 +349,7 @@ def test_unchanged_rows_are_not_counted_and_the_version_list_reads_well(con):
 
 def test_rebuild_and_publish_whatever_the_files_are_called(db_path, tmp_path):
     """A database file's name is also its catalogue name in DuckDB; it must not clash with ours."""
-    from sozialatlas import publish
+    from sozialatlas.store import publish
 
     path = copy_db(db_path, tmp_path, "alte_datenbank.duckdb")
     with db.writing(path) as con:

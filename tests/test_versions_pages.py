@@ -70,7 +70,7 @@ def upload(at, content: bytes, name: str = "werte.xlsx"):
 def test_a_bad_file_shows_every_problem_and_offers_no_import(open_admin):
     bad = xlsx_bytes([["AGS", "Jahr", "Wert"], ["16053", 2023, 1.5], ["99999", 2023, 2.0], ["16051", 2023, "viel"]])
     before = table_hashes(open_admin)
-    at = upload(app("pages/import.py"), bad)
+    at = upload(app("app_pages/import.py"), bad)
     at = fill_new_indicator(at, "Testindikator")
     problems = at.dataframe[0].value
     assert list(problems.columns) == ["Zeile", "Spalte", "Meldung"]
@@ -83,7 +83,7 @@ def test_import_through_the_page_then_kreisvergleich_shows_it_then_rollback_remo
     con = duckdb.connect(str(open_admin), read_only=True)
     content, values = kreis_xlsx(con, start=30.0)
     con.close()
-    at = upload(app("pages/import.py"), content)
+    at = upload(app("app_pages/import.py"), content)
     assert "Tabellenblatt „Daten“" in at.text[0].value
     # before the metadata is complete: a report, and no button
     assert not [b for b in at.button if b.label == "Importieren"]
@@ -98,7 +98,7 @@ def test_import_through_the_page_then_kreisvergleich_shows_it_then_rollback_remo
     assert not at.file_uploader[0].value, "a fresh upload field after the import"
     assert not any("<script>" in m for m in marked_up(at)), "data text must not reach Markdown unescaped"
 
-    at.switch_page("pages/kreisvergleich.py").run()
+    at.switch_page("app_pages/kreisvergleich.py").run()
     at.selectbox(key="lebenslage").set_value("familie").run()
     assert EVIL in at.selectbox(key="indikator").options
     at.selectbox(key="indikator").set_value("script_alert_1_script").run()
@@ -107,7 +107,7 @@ def test_import_through_the_page_then_kreisvergleich_shows_it_then_rollback_remo
     jena = kreise.loc[[i for i in kreise.index if str(i).startswith("Jena")][0]]
     assert f"{values['16053']:.1f}".replace(".", ",") in " ".join(map(str, jena.values))
 
-    at.switch_page("pages/versionen.py").run()
+    at.switch_page("app_pages/versionen.py").run()
     assert not at.exception, at.exception
     table = at.table[0].value
     assert table.loc["1", "Was"] == f"Import: {EVIL}" and table.loc["1", "neu"] == 22
@@ -125,14 +125,14 @@ def test_import_through_the_page_then_kreisvergleich_shows_it_then_rollback_remo
     assert any("Zurückgesetzt: neue Version 2" in s.value for s in at.success)
     assert at.table[0].value.loc["1", "Status"] == "zurückgenommen durch Version 2"
 
-    at.switch_page("pages/kreisvergleich.py").run()
+    at.switch_page("app_pages/kreisvergleich.py").run()
     at.selectbox(key="lebenslage").set_value("familie").run()
     assert EVIL not in at.selectbox(key="indikator").options
 
 
 def test_without_a_password_the_admin_pages_stay_locked_and_say_how_to_open_them(admin_db, monkeypatch):
     monkeypatch.delenv(settings.ADMIN_OPEN_ENV, raising=False)
-    for page in ("pages/import.py", "pages/versionen.py"):
+    for page in ("app_pages/import.py", "app_pages/versionen.py"):
         at = app(page)
         text = " ".join(w.value for w in at.warning)
         assert "password_sha256" in text and "secrets.toml" in text
@@ -141,8 +141,8 @@ def test_without_a_password_the_admin_pages_stay_locked_and_say_how_to_open_them
 
 def test_password_login(admin_db, monkeypatch):
     monkeypatch.delenv(settings.ADMIN_OPEN_ENV, raising=False)
-    secret = {"admin": {"password_sha256": hashlib.sha256("geheim 123".encode()).hexdigest()}}
-    at = app("pages/import.py", secrets=secret)
+    secret = {"admin": {"password_sha256": hashlib.sha256(b"geheim 123").hexdigest()}}
+    at = app("app_pages/import.py", secrets=secret)
     assert not at.file_uploader
     at.text_input(key="admin_name").set_value("Frau Planer")
     at.text_input(key="admin_passwort").set_value("falsch")
@@ -152,12 +152,12 @@ def test_password_login(admin_db, monkeypatch):
     at.button[0].click().run()
     assert not at.exception, at.exception
     assert at.file_uploader, "the import page opens after the right password"
-    at.switch_page("pages/versionen.py").run()
+    at.switch_page("app_pages/versionen.py").run()
     assert not at.warning or "password" not in at.warning[0].value
 
 
 def test_password_check():
-    h = hashlib.sha256("geheim".encode()).hexdigest()
+    h = hashlib.sha256(b"geheim").hexdigest()
     assert settings.check_password("geheim", {"password_sha256": h})
     assert settings.check_password("geheim", {"password_sha256": h.upper()})
     assert not settings.check_password("Geheim", {"password_sha256": h})
@@ -169,9 +169,15 @@ def test_password_check():
 
 def test_values_for_an_existing_indicator_from_the_second_sheet(open_admin):
     con = duckdb.connect(str(open_admin), read_only=True)
-    rows = [["AGS", "Jahr", "Wert"]] + [[k, 2024, 1.0 + i / 10] for i, (k, _n) in enumerate(
-        con.execute("SELECT schluessel, name FROM region WHERE ebene = 'kreis' AND gebietsstand = 'ab-2021-07-01' "
-                    "ORDER BY 1").fetchall())]
+    rows = [["AGS", "Jahr", "Wert"]] + [
+        [k, 2024, 1.0 + i / 10]
+        for i, (k, _n) in enumerate(
+            con.execute(
+                "SELECT schluessel, name FROM region WHERE ebene = 'kreis' AND gebietsstand = 'ab-2021-07-01' "
+                "ORDER BY 1"
+            ).fetchall()
+        )
+    ]
     con.close()
     import io
 
@@ -186,7 +192,7 @@ def test_values_for_an_existing_indicator_from_the_second_sheet(open_admin):
     buf = io.BytesIO()
     wb.save(buf)
 
-    at = upload(app("pages/import.py"), buf.getvalue(), "zwei_blaetter.xlsx")
+    at = upload(app("app_pages/import.py"), buf.getvalue(), "zwei_blaetter.xlsx")
     at.selectbox(key="import_blatt").set_value("Werte 2024").run()
     assert "Werte 2024" in at.text[0].value
     at.radio(key="import_modus").set_value("vorhanden").run()
@@ -195,7 +201,7 @@ def test_values_for_an_existing_indicator_from_the_second_sheet(open_admin):
     assert any("Keine Probleme: 22 Werte" in s.value for s in at.success), [e.value for e in at.error]
     at.button(key="import_los").click().run()
     assert any("Importiert als Version 1" in s.value for s in at.success)
-    at.switch_page("pages/versionen.py").run()
+    at.switch_page("app_pages/versionen.py").run()
     assert at.table[0].value.loc["1", "Was"] == "Import: Schuldnerquote (Werte ergänzt)"
 
 
@@ -207,9 +213,13 @@ def test_markdown_escape():
 
 def test_with_single_sign_on_configured_the_pages_wait_for_the_login(admin_db, monkeypatch):
     monkeypatch.delenv(settings.ADMIN_OPEN_ENV, raising=False)
-    auth = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-            "client_id": "sozialatlas", "client_secret": "geheim",
-            "server_metadata_url": "https://login.example/.well-known/openid-configuration"}
-    at = app("pages/import.py", secrets={"auth": auth, "admin": {"password": "wird nicht benutzt"}})
+    auth = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "sozialatlas",
+        "client_secret": "geheim",
+        "server_metadata_url": "https://login.example/.well-known/openid-configuration",
+    }
+    at = app("app_pages/import.py", secrets={"auth": auth, "admin": {"password": "wird nicht benutzt"}})
     assert [b.label for b in at.button] == ["Anmelden"]
     assert not at.file_uploader and not at.text_input

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from sozialatlas import formatting
+from sozialatlas.render import formatting
 
 
 def _num(text: str) -> float:
@@ -21,8 +21,9 @@ def _db(con, sql, *params):
 
 # --- Zeitreihen -----------------------------------------------------------------------------------------------
 
+
 def test_zeitreihen_default_shows_chart_table_and_thueringen_from_the_db(apptest, con):
-    at = apptest("pages/zeitreihen.py")
+    at = apptest("app_pages/zeitreihen.py")
     assert not at.exception
     assert at.title[0].value == "Zeitreihen"
     assert at.get("vega_lite_chart"), "chart missing"
@@ -35,8 +36,9 @@ def test_zeitreihen_default_shows_chart_table_and_thueringen_from_the_db(apptest
 
 
 def test_zeitreihen_deep_link_restores_and_missing_reads_keine_daten(apptest):
-    at = apptest("pages/zeitreihen.py", {"indikator": "wahlbeteiligung_ltw", "kreise": "16063,16053",
-                                         "gebietsstand": "22"})
+    at = apptest(
+        "app_pages/zeitreihen.py", {"indikator": "wahlbeteiligung_ltw", "kreise": "16063,16053", "gebietsstand": "22"}
+    )
     assert not at.exception
     assert at.selectbox(key="indikator").value == "wahlbeteiligung_ltw"
     assert at.multiselect(key="kreise").value == ["16063", "16053"]
@@ -51,38 +53,43 @@ def test_zeitreihen_deep_link_restores_and_missing_reads_keine_daten(apptest):
 
 
 def test_zeitreihen_converts_onto_the_other_gebietsstand_and_says_so(apptest):
-    at = apptest("pages/zeitreihen.py", {"indikator": "bevoelkerung", "kreise": "16063",
-                                         "gebietsstand": "ab-2021-07-01"})
+    at = apptest(
+        "app_pages/zeitreihen.py", {"indikator": "bevoelkerung", "kreise": "16063", "gebietsstand": "ab-2021-07-01"}
+    )
     assert not at.exception
     table = at.table[0].value
-    assert table.loc["2019", "Wartburgkreis"] == "161.224 *"   # Eisenach 42.250 + Wartburgkreis 118.974
+    assert table.loc["2019", "Wartburgkreis"] == "161.224 *"  # Eisenach 42.250 + Wartburgkreis 118.974
     assert any("Umgerechnet aus 23 Kreisen" in i.value for i in at.info)
 
 
 # --- Kreisprofil ----------------------------------------------------------------------------------------------
 
+
 def test_kreisprofil_deep_link_shows_the_kreis_with_db_values(apptest, con):
-    at = apptest("pages/kreisprofil.py", {"kreis": "16053"})
+    at = apptest("app_pages/kreisprofil.py", {"kreis": "16053"})
     assert not at.exception
     assert at.selectbox(key="kreis").value == "16053"
     assert at.header[0].value == "Jena"
     tables = [t.value for t in at.table]
     oek = next(t for t in tables if "Arbeitslose je 100 Einwohner im erwerbsfähigen Alter" in t.index)
     row = oek.loc["Arbeitslose je 100 Einwohner im erwerbsfähigen Alter"]
-    wert = _db(con, "SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='kreis' "
-                    "AND schluessel='16053' AND jahr=2021")
+    wert = _db(
+        con,
+        "SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='kreis' "
+        "AND schluessel='16053' AND jahr=2021",
+    )
     assert _num(row["Wert"]) == pytest.approx(round(wert, 1))
     assert row["Rang"] == "14 von 22"
     assert row["Vergleich mit Thüringen"].startswith("günstiger als Thüringen")
-    assert (oek["Wert"] == formatting.KEINE_DATEN).any()       # e.g. LoKoSR counts exist only for one Kreis
+    assert (oek["Wert"] == formatting.KEINE_DATEN).any()  # e.g. LoKoSR counts exist only for one Kreis
     assert not oek["Wert"].isin(["0", "0,0", "0,00"]).any()
-    assert any("Gesundheit" in i.value for i in at.info)     # a Lebenslage without indicators says so
+    assert any("Gesundheit" in i.value for i in at.info)  # a Lebenslage without indicators says so
     buttons = at.get("download_button")
     assert buttons and "Steckbrief" in buttons[0].proto.label
 
 
 def test_kreisprofil_deep_link_to_eisenach_picks_the_23_kreise_gebietsstand(apptest):
-    at = apptest("pages/kreisprofil.py", {"kreis": "16056"})
+    at = apptest("app_pages/kreisprofil.py", {"kreis": "16056"})
     assert not at.exception
     assert at.radio(key="gebietsstand").value == "bis-2021-06-30"
     assert at.header[0].value == "Eisenach"
@@ -90,16 +97,18 @@ def test_kreisprofil_deep_link_to_eisenach_picks_the_23_kreise_gebietsstand(appt
 
 
 def test_kreisprofil_bad_link_falls_back_without_error(apptest):
-    at = apptest("pages/kreisprofil.py", {"kreis": "99999"})
+    at = apptest("app_pages/kreisprofil.py", {"kreis": "99999"})
     assert not at.exception
     assert at.selectbox(key="kreis").value in {"16077", "16051"}  # first Kreis by name: Altenburger Land
 
 
 # --- Lebenslagen ----------------------------------------------------------------------------------------------
 
+
 def test_lebenslagen_cards_and_drill_down_to_gemeinden(apptest, con):
-    at = apptest("pages/lebenslagen.py", {"lebenslage": "oekonomie", "indikator": "arbeitslosenanteil",
-                                          "kreis": "16063"})
+    at = apptest(
+        "app_pages/lebenslagen.py", {"lebenslage": "oekonomie", "indikator": "arbeitslosenanteil", "kreis": "16063"}
+    )
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     label = "Arbeitslose je 100 Einwohner im erwerbsfähigen Alter – Thüringen 2021"
@@ -108,28 +117,32 @@ def test_lebenslagen_cards_and_drill_down_to_gemeinden(apptest, con):
     assert metrics["Schuldnerquote – Thüringen"] == formatting.KEINE_DATEN
     gem = at.table[-1].value
     assert gem.index.name == "Gemeinde" and "Eisenach" in gem.index
-    eis = _db(con, "SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='gemeinde' "
-                   "AND schluessel='16063105' AND jahr=2021")
+    eis = _db(
+        con,
+        "SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='gemeinde' "
+        "AND schluessel='16063105' AND jahr=2021",
+    )
     wert_col = [c for c in gem.columns if c.startswith("Wert")][0]
     assert _num(gem.loc["Eisenach", wert_col]) == pytest.approx(round(eis, 1))
 
 
 def test_lebenslage_without_indicators_says_what_is_missing(apptest):
-    at = apptest("pages/lebenslagen.py", {"lebenslage": "gesundheit"})
+    at = apptest("app_pages/lebenslagen.py", {"lebenslage": "gesundheit"})
     assert not at.exception
     assert any("noch keine Indikatoren" in i.value and "Pflegestatistik" in i.value for i in at.info)
 
 
 def test_indicator_without_gemeinde_level_says_so(apptest):
-    at = apptest("pages/lebenslagen.py", {"lebenslage": "oekonomie", "indikator": "schuldnerquote"})
+    at = apptest("app_pages/lebenslagen.py", {"lebenslage": "oekonomie", "indikator": "schuldnerquote"})
     assert not at.exception
     assert any("nicht auf Gemeindeebene" in i.value for i in at.info)
 
 
 # --- Strategien -----------------------------------------------------------------------------------------------
 
+
 def test_strategien_map_table_goals(apptest):
-    at = apptest("pages/strategien.py", {"lebenslage": "oekonomie"})
+    at = apptest("app_pages/strategien.py", {"lebenslage": "oekonomie"})
     assert not at.exception
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     features = deck["layers"][0]["data"]["features"]

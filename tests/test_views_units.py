@@ -8,12 +8,13 @@ import re
 import pandas as pd
 import pytest
 
-from sozialatlas import gebietsstand as gs
-from sozialatlas import lebenslagen_view as lv
-from sozialatlas import profile, queries, strategies, timeseries
-
+from sozialatlas.areas import gebietsstand as gs
+from sozialatlas.store import queries
+from sozialatlas.views import lebenslagen as lv
+from sozialatlas.views import profile, strategies, timeseries
 
 # --- Zeitreihen -----------------------------------------------------------------------------------------------
+
 
 def test_series_has_every_year_for_each_kreis_and_thueringen_from_the_db(con):
     long, notes = timeseries.series(con, "arbeitslosenanteil", gs.AB, ["16053", "16063"])
@@ -21,10 +22,13 @@ def test_series_has_every_year_for_each_kreis_and_thueringen_from_the_db(con):
     jena = long[long["schluessel"] == "16053"].set_index("jahr")["wert"]
     land = long[long["schluessel"] == timeseries.LAND].set_index("jahr")["wert"]
     assert list(jena.index) == list(range(1995, 2022))
-    db_jena = con.execute("SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='kreis' "
-                          "AND schluessel='16053' AND jahr=2010").fetchone()[0]
-    db_land = con.execute("SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='land' "
-                          "AND jahr=2010").fetchone()[0]
+    db_jena = con.execute(
+        "SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='kreis' "
+        "AND schluessel='16053' AND jahr=2010"
+    ).fetchone()[0]
+    db_land = con.execute(
+        "SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='land' AND jahr=2010"
+    ).fetchone()[0]
     assert jena[2010] == db_jena and land[2010] == db_land
 
 
@@ -42,8 +46,10 @@ def test_series_marks_converted_values_and_states_refused_years(con):
     # Bevölkerung (ThOnSA, a count) exists only on 23 Kreise: on 22 Kreise the Wartburgkreis is summed.
     long, notes = timeseries.series(con, "bevoelkerung", gs.AB, ["16063", "16053"])
     wak = long[(long["schluessel"] == gs.WARTBURGKREIS) & (long["jahr"] == 2019)].iloc[0]
-    parts = con.execute("SELECT sum(wert) FROM beobachtung WHERE indikator='bevoelkerung' AND jahr=2019 "
-                        "AND schluessel IN ('16056','16063')").fetchone()[0]
+    parts = con.execute(
+        "SELECT sum(wert) FROM beobachtung WHERE indikator='bevoelkerung' AND jahr=2019 "
+        "AND schluessel IN ('16056','16063')"
+    ).fetchone()[0]
     assert wak["wert"] == parts and wak["umgerechnet"]
     assert not long.loc[long["schluessel"] == "16053", "umgerechnet"].any()
     assert any("Umgerechnet aus 23 Kreisen" in n for n in notes)
@@ -73,15 +79,19 @@ def test_jahre_text():
 
 # --- Kreisprofil ----------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("wert, land, pol, text", [
-    (6.0, 5.0, "hoeher_schlechter", "ungünstiger als Thüringen (+1,0 Prozentpunkte)"),
-    (4.0, 5.0, "hoeher_schlechter", "günstiger als Thüringen (−1,0 Prozentpunkte)"),
-    (6.0, 5.0, "hoeher_besser", "günstiger als Thüringen (+1,0 Prozentpunkte)"),
-    (4.0, 5.0, "hoeher_besser", "ungünstiger als Thüringen (−1,0 Prozentpunkte)"),
-    (6.0, 5.0, "neutral", "über Thüringen (+1,0 Prozentpunkte)"),
-    (4.0, 5.0, "neutral", "unter Thüringen (−1,0 Prozentpunkte)"),
-    (5.0, 5.0, "neutral", "gleich Thüringen"),
-])
+
+@pytest.mark.parametrize(
+    "wert, land, pol, text",
+    [
+        (6.0, 5.0, "hoeher_schlechter", "ungünstiger als Thüringen (+1,0 Prozentpunkte)"),
+        (4.0, 5.0, "hoeher_schlechter", "günstiger als Thüringen (−1,0 Prozentpunkte)"),
+        (6.0, 5.0, "hoeher_besser", "günstiger als Thüringen (+1,0 Prozentpunkte)"),
+        (4.0, 5.0, "hoeher_besser", "ungünstiger als Thüringen (−1,0 Prozentpunkte)"),
+        (6.0, 5.0, "neutral", "über Thüringen (+1,0 Prozentpunkte)"),
+        (4.0, 5.0, "neutral", "unter Thüringen (−1,0 Prozentpunkte)"),
+        (5.0, 5.0, "neutral", "gleich Thüringen"),
+    ],
+)
 def test_vergleich_follows_the_polarity(wert, land, pol, text):
     assert profile.vergleich(wert, land, pol, "Prozent", 1) == text
 
@@ -121,12 +131,21 @@ def test_html_document_is_self_contained_escaped_and_cites_sources(con):
     rows.loc[0, "name"] = "<script>alert(1)</script>"
     sources = queries.sources(con, sorted(rows["quelle"].dropna().unique()))
     land = con.execute("SELECT geom FROM region WHERE ebene='land'").fetchone()[0]
-    kreis = con.execute("SELECT geom FROM region WHERE ebene='kreis' AND schluessel='16053' "
-                        "AND gebietsstand='ab-2021-07-01'").fetchone()[0]
+    kreis = con.execute(
+        "SELECT geom FROM region WHERE ebene='kreis' AND schluessel='16053' AND gebietsstand='ab-2021-07-01'"
+    ).fetchone()[0]
     svg = profile.outline_svg(kreis, land, title="Jena")
-    doc = profile.html_document(rows, kreis_name="Jena", kreis_bez="Kreisfreie Stadt", stand_label="22 Kreise",
-                                lebenslagen=queries.lebenslagen(con), sources=sources, erstellt="21.11.2026",
-                                geo_attribution="© GeoBasis-DE / BKG", svg=svg)
+    doc = profile.html_document(
+        rows,
+        kreis_name="Jena",
+        kreis_bez="Kreisfreie Stadt",
+        stand_label="22 Kreise",
+        lebenslagen=queries.lebenslagen(con),
+        sources=sources,
+        erstellt="21.11.2026",
+        geo_attribution="© GeoBasis-DE / BKG",
+        svg=svg,
+    )
     assert "<script>" not in doc and html.escape("<script>alert(1)</script>") in doc
     assert "Kreisprofil Jena" in doc and "Quelle: Indikatoren und Karten zur Raum- und Stadtentwicklung" in doc
     assert "Lizenz:" in doc and "© GeoBasis-DE / BKG" in doc and "keine Daten" in doc
@@ -138,6 +157,7 @@ def test_html_document_is_self_contained_escaped_and_cites_sources(con):
 
 
 # --- Lebenslagen ----------------------------------------------------------------------------------------------
+
 
 def _s(pairs):
     return pd.DataFrame(pairs, columns=["jahr", "wert"])
@@ -180,6 +200,7 @@ def test_gesundheit_names_the_missing_data(con):
 
 # --- Strategien -----------------------------------------------------------------------------------------------
 
+
 def test_strategies_on_23_kreise(con):
     s = strategies.strategies(con)
     assert len(s) == 15
@@ -194,8 +215,9 @@ def test_lost_goal_count_stays_keine_angabe(con):
     t = strategies.goals_table(strategies.goals(con, "oekonomie")).set_index("Ziel")
     assert t.loc["Unterstützung von verschuldeten Menschen", "Strategien, die es nennen"] == "keine Angabe"
     assert t.loc["Abbau und Vermeidung von Langzeitarbeitslosigkeit", "Strategien, die es nennen"] == "15"
-    chart = strategies.bar_chart(strategies.goals(con, "oekonomie"), label="ziel", count="nennungen", total=15,
-                                 title="t").to_dict()
+    chart = strategies.bar_chart(
+        strategies.goals(con, "oekonomie"), label="ziel", count="nennungen", total=15, title="t"
+    ).to_dict()
     drawn = {r["ziel"] for r in chart["datasets"][next(iter(chart["datasets"]))]}
     assert "Unterstützung von verschuldeten Menschen" not in drawn  # not drawn as 0
 
@@ -208,7 +230,7 @@ def test_monitoring_indicators_per_lebenslage(con):
 
 
 def test_profile_download_keeps_missing_values_empty(con):
-    from sozialatlas import exports
+    from sozialatlas.render import exports
 
     rows = profile.profile(con, "16053", gs.AB)
     t = profile.download_table(rows)

@@ -12,8 +12,12 @@ import openpyxl
 import pandas as pd
 
 NEW_INDICATOR = {
-    "name": "Testquote Kinderbetreuung", "lebenslage": "familie", "einheit": "Prozent",
-    "polaritaet": "hoeher_besser", "quelle": "Jugendamt Musterkreis, eigene Erhebung", "stand": "2023-12-31",
+    "name": "Testquote Kinderbetreuung",
+    "lebenslage": "familie",
+    "einheit": "Prozent",
+    "polaritaet": "hoeher_besser",
+    "quelle": "Jugendamt Musterkreis, eigene Erhebung",
+    "stand": "2023-12-31",
     "lizenz": "intern",
 }
 
@@ -33,26 +37,39 @@ def table_hashes(path: Path) -> dict:
     out = {}
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
         for t in tables:
             out[t] = con.execute(
-                f'SELECT count(*), md5(coalesce(string_agg(CAST(x AS VARCHAR), \'|\' '
-                f'ORDER BY CAST(x AS VARCHAR)), \'\')) FROM "{t}" x').fetchone()
+                f"SELECT count(*), md5(coalesce(string_agg(CAST(x AS VARCHAR), '|' "
+                f"ORDER BY CAST(x AS VARCHAR)), '')) FROM \"{t}\" x"
+            ).fetchone()
     finally:
         con.close()
     return out
 
 
 def kreise(con, stand: str = "ab-2021-07-01") -> list[tuple[str, str]]:
-    return con.execute("SELECT schluessel, name FROM region WHERE ebene = 'kreis' AND gebietsstand = ? "
-                       "ORDER BY schluessel", [stand]).fetchall()
+    return con.execute(
+        "SELECT schluessel, name FROM region WHERE ebene = 'kreis' AND gebietsstand = ? ORDER BY schluessel", [stand]
+    ).fetchall()
 
 
 def kreis_values(con, jahr: int = 2023, start: float = 10.0, stand: str = "ab-2021-07-01") -> pd.DataFrame:
     keys = [k for k, _ in kreise(con, stand)]
-    return pd.DataFrame({"ebene": "kreis", "schluessel": keys, "gebietsstand": stand, "jahr": jahr,
-                         "wert": [round(start + i / 10, 1) for i in range(len(keys))]})
+    return pd.DataFrame(
+        {
+            "ebene": "kreis",
+            "schluessel": keys,
+            "gebietsstand": stand,
+            "jahr": jahr,
+            "wert": [round(start + i / 10, 1) for i in range(len(keys))],
+        }
+    )
 
 
 def xlsx_bytes(rows: list[list]) -> bytes:

@@ -49,7 +49,7 @@ def run_all(raw_dir: Path, data_dir: Path, geodata_dir: Path, log=print) -> dict
             log(f"ETL: {label} …")
             mod = importlib.import_module(f"sozialatlas.etl.{module}")
             summary[module] = mod.run(raw_dir, stage_data, stage_geo)
-        from sozialatlas import catalogue
+        from sozialatlas.store import catalogue
 
         problems = catalogue.validate(stage_data)
         if problems:

@@ -52,8 +52,10 @@ def _oidc(auth: dict, admin: dict) -> str:
             try:
                 st.login(*([provider] if provider else []))
             except StreamlitAPIException as exc:  # e.g. Authlib not installed, [auth] incomplete
-                st.error("Die Anmeldung über den Identitätsanbieter ist nicht betriebsbereit "
-                         f"({type(exc).__name__}). Siehe docs/BETRIEB.md, Abschnitt „Anmeldung“.")
+                st.error(
+                    "Die Anmeldung über den Identitätsanbieter ist nicht betriebsbereit "
+                    f"({type(exc).__name__}). Siehe docs/BETRIEB.md, Abschnitt „Anmeldung“."
+                )
         st.stop()
     email = str(st.user.get("email") or "")
     allowed = [str(e).strip().lower() for e in admin.get("erlaubte_emails", [])]

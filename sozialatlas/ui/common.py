@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sozialatlas import formatting
+from sozialatlas.render import formatting
 from sozialatlas.ui import data
 from sozialatlas.ui.plain import md
 
-GEO_ATTRIBUTION = ("Karten: © GeoBasis-DE / BKG (2016, 2021, 2022), dl-de/by-2-0 bzw. GeoNutzV "
-                   "(Daten verändert: Thüringen-Ausschnitt, Gemeinden auf Gebietsstand 31.12.2021 "
-                   "zusammengeführt, vereinfacht)")
+GEO_ATTRIBUTION = (
+    "Karten: © GeoBasis-DE / BKG (2016, 2021, 2022), dl-de/by-2-0 bzw. GeoNutzV "
+    "(Daten verändert: Thüringen-Ausschnitt, Gemeinden auf Gebietsstand 31.12.2021 "
+    "zusammengeführt, vereinfacht)"
+)
 
 
 def attribution(quelle_ids: list[str]) -> None:
     """Quelle, Lizenz and Stand of the figures on the page, plus the boundary attribution."""
     src = data.sources(tuple(sorted(set(q for q in quelle_ids if q))))
     # Imported sources are user text: escaped so they show as typed, never as Markdown/HTML.
-    lines = [f"**Quelle:** {md(r.titel)} ({md(r.herausgeber)}); Lizenz: {md(r.lizenz)}; Stand: {md(r.stand)}"
-             for r in src.itertuples()]
+    lines = [
+        f"**Quelle:** {md(r.titel)} ({md(r.herausgeber)}); Lizenz: {md(r.lizenz)}; Stand: {md(r.stand)}"
+        for r in src.itertuples()
+    ]
     lines.append(GEO_ATTRIBUTION)
     st.caption("  \n".join(lines))
 

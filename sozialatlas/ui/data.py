@@ -13,7 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from sozialatlas import db, paths, queries, settings
+from sozialatlas import paths, settings
+from sozialatlas.store import db, queries
 
 
 class _Holder:
@@ -40,8 +41,9 @@ def ready() -> None:
             st.error(db.missing_snapshot_message(path))
             st.stop()
     elif _needs_check(path) and not db.is_current(path):
-        with st.status("Datenbank wird aus data/ und geodata/ aufgebaut (einmalig, wenige Sekunden) …",
-                       expanded=True) as status:
+        with st.status(
+            "Datenbank wird aus data/ und geodata/ aufgebaut (einmalig, wenige Sekunden) …", expanded=True
+        ) as status:
             db.ensure(path, progress=st.write)
             status.update(label="Datenbank aufgebaut.", state="complete", expanded=False)
     connection()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sozialatlas import kreisvergleich
 from sozialatlas.ui import data
+from sozialatlas.views import kreisvergleich
 
 
 @st.cache_data(show_spinner=False)
 def values_on(indikator: str, jahr: int, stand: str):
-    """(values, note, refusal) — see sozialatlas.kreisvergleich.load."""
+    """(values, note, refusal) — see sozialatlas.views.kreisvergleich.load."""
     return kreisvergleich.load(data.connection(), indikator, int(jahr), stand)
 
 

@@ -2,7 +2,7 @@
 
 Typical use (options in an expander, the legend under the map)::
 
-    from sozialatlas import mapclasses
+    from sozialatlas.render import mapclasses
     from sozialatlas.ui import mapcontrols
 
     with st.expander("Kartendarstellung"):
@@ -22,12 +22,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sozialatlas import charts, classify, mapclasses
-from sozialatlas.mapclasses import ClassSettings, MapClasses
+from sozialatlas.render import charts, classify, mapclasses
+from sozialatlas.render.mapclasses import ClassSettings, MapClasses
 from sozialatlas.ui import urlstate
 
-__all__ = ["ClassSettings", "MapClasses", "class_controls", "classes", "legend", "legend_table",
-           "FARBEN", "url_keys", "fallback"]
+__all__ = [
+    "ClassSettings",
+    "MapClasses",
+    "class_controls",
+    "classes",
+    "legend",
+    "legend_table",
+    "FARBEN",
+    "url_keys",
+    "fallback",
+]
 
 FARBEN = {
     "sequenziell": "nach Wertung (hell = günstig, dunkel = ungünstig)",
@@ -40,8 +49,14 @@ def url_keys(key_prefix: str = "") -> list[str]:
     return [key_prefix + k for k in ("klassen", "k", "grenzen", "farben")]
 
 
-def class_controls(key_prefix: str = "", n_regions: int = 22, *, allow_diverging: bool = True,
-                   default_scheme: str = "quantile", default_k: int = 5) -> ClassSettings:
+def class_controls(
+    key_prefix: str = "",
+    n_regions: int = 22,
+    *,
+    allow_diverging: bool = True,
+    default_scheme: str = "quantile",
+    default_k: int = 5,
+) -> ClassSettings:
     """Draw the class widgets where the caller is (expander, sidebar, column) and return the choice.
 
     Bad manual breaks show a German error and change nothing: the last valid breaks stay in use (or,
@@ -54,13 +69,17 @@ def class_controls(key_prefix: str = "", n_regions: int = 22, *, allow_diverging
 
     urlstate.seed(k_scheme, urlstate.choice(classify.SCHEMES))
     st.session_state.setdefault(k_scheme, default_scheme)
-    scheme = st.selectbox("Klassenbildung", list(classify.SCHEMES), format_func=classify.SCHEMES.get,
-                          key=k_scheme,
-                          help="Wie die Werte in Farbklassen eingeteilt werden. Quantile: gleich viele "
-                               "Gebiete je Klasse; gleiche Intervalle: gleich breite Wertebereiche; "
-                               "natürliche Brüche: Grenzen in den größten Lücken; Standardabweichung: "
-                               "Abstand zum Mittelwert; manuell: eigene Grenzen, z. B. für den Vergleich "
-                               "mehrerer Jahre.")
+    scheme = st.selectbox(
+        "Klassenbildung",
+        list(classify.SCHEMES),
+        format_func=classify.SCHEMES.get,
+        key=k_scheme,
+        help="Wie die Werte in Farbklassen eingeteilt werden. Quantile: gleich viele "
+        "Gebiete je Klasse; gleiche Intervalle: gleich breite Wertebereiche; "
+        "natürliche Brüche: Grenzen in den größten Lücken; Standardabweichung: "
+        "Abstand zum Mittelwert; manuell: eigene Grenzen, z. B. für den Vergleich "
+        "mehrerer Jahre.",
+    )
 
     urlstate.seed(k_k, urlstate.integer(classify.MIN_K, classify.MAX_K))
     st.session_state.setdefault(k_k, min(default_k, k_max))
@@ -72,17 +91,28 @@ def class_controls(key_prefix: str = "", n_regions: int = 22, *, allow_diverging
         st.session_state[k_k] = k = classify.MIN_K
         st.caption(f"Anzahl Klassen: {k} (bei so wenigen Gebieten fest).")
     else:
-        k = st.slider("Anzahl Klassen", classify.MIN_K, k_max, key=k_k, disabled=fixed_k,
-                      help="Bei Standardabweichung und manuellen Grenzen ergibt sich die Zahl der Klassen "
-                           "aus den Grenzen." if fixed_k else "3 bis 7 Klassen.")
+        k = st.slider(
+            "Anzahl Klassen",
+            classify.MIN_K,
+            k_max,
+            key=k_k,
+            disabled=fixed_k,
+            help="Bei Standardabweichung und manuellen Grenzen ergibt sich die Zahl der Klassen aus den Grenzen."
+            if fixed_k
+            else "3 bis 7 Klassen.",
+        )
 
     manual: tuple[float, ...] | None = None
     if scheme == "manual":
         urlstate.seed(k_breaks, lambda raw: classify.format_breaks(classify.parse_manual_breaks(raw)))
-        text = st.text_input("Klassengrenzen", key=k_breaks, placeholder="z. B. 5; 10,5; 15",
-                             help="Obergrenzen der Klassen, mit Semikolon getrennt, aufsteigend; "
-                                  "Dezimalkomma erlaubt. Werte über der höchsten Grenze bilden eine "
-                                  "eigene Klasse.")
+        text = st.text_input(
+            "Klassengrenzen",
+            key=k_breaks,
+            placeholder="z. B. 5; 10,5; 15",
+            help="Obergrenzen der Klassen, mit Semikolon getrennt, aufsteigend; "
+            "Dezimalkomma erlaubt. Werte über der höchsten Grenze bilden eine "
+            "eigene Klasse.",
+        )
         try:
             manual = tuple(classify.parse_manual_breaks(text))
             st.session_state[k_last_good] = manual
@@ -90,8 +120,14 @@ def class_controls(key_prefix: str = "", n_regions: int = 22, *, allow_diverging
         except classify.ClassificationError as err:
             manual = st.session_state.get(k_last_good)
             if text.strip():
-                st.error(f"{err} " + ("Die Karte zeigt weiter die letzten gültigen Grenzen."
-                                      if manual else "Die Karte zeigt bis dahin Quantile."))
+                st.error(
+                    f"{err} "
+                    + (
+                        "Die Karte zeigt weiter die letzten gültigen Grenzen."
+                        if manual
+                        else "Die Karte zeigt bis dahin Quantile."
+                    )
+                )
             else:
                 st.info("Bitte Klassengrenzen eingeben, z. B. 5; 10,5; 15. Bis dahin zeigt die Karte Quantile.")
         if manual is None:
@@ -101,9 +137,15 @@ def class_controls(key_prefix: str = "", n_regions: int = 22, *, allow_diverging
     if allow_diverging:
         urlstate.seed(k_colour, urlstate.choice(FARBEN))
         st.session_state.setdefault(k_colour, "sequenziell")
-        farben = st.radio("Farben", list(FARBEN), format_func=FARBEN.get, key=k_colour, horizontal=True,
-                          help="Divergierend: zwei Farben für unter und über dem Thüringen-Wert, "
-                               "je dunkler, desto größer der Abstand.")
+        farben = st.radio(
+            "Farben",
+            list(FARBEN),
+            format_func=FARBEN.get,
+            key=k_colour,
+            horizontal=True,
+            help="Divergierend: zwei Farben für unter und über dem Thüringen-Wert, "
+            "je dunkler, desto größer der Abstand.",
+        )
         diverging = farben == "divergierend"
         urlstate.publish(k_colour, farben)
 
@@ -112,17 +154,26 @@ def class_controls(key_prefix: str = "", n_regions: int = 22, *, allow_diverging
     return ClassSettings(scheme=scheme, k=int(k), manual_breaks=manual, diverging=diverging)
 
 
-def classes(values, settings: ClassSettings, *, polaritaet: str, reference: float | None = None,
-            dezimalen: int | None = None, **kwargs) -> MapClasses:
+def classes(
+    values,
+    settings: ClassSettings,
+    *,
+    polaritaet: str,
+    reference: float | None = None,
+    dezimalen: int | None = None,
+    **kwargs,
+) -> MapClasses:
     """mapclasses.build (same keywords), with a German error and quantiles if manual breaks do not fit
     the data (e.g. more than 7 classes)."""
     try:
-        return mapclasses.build(values, settings, polaritaet=polaritaet, reference=reference,
-                                dezimalen=dezimalen, **kwargs)
+        return mapclasses.build(
+            values, settings, polaritaet=polaritaet, reference=reference, dezimalen=dezimalen, **kwargs
+        )
     except classify.ClassificationError as err:
         st.error(f"{err} Die Karte zeigt stattdessen Quantile.")
-        return mapclasses.build(values, fallback(settings), polaritaet=polaritaet, reference=reference,
-                                dezimalen=dezimalen, **kwargs)
+        return mapclasses.build(
+            values, fallback(settings), polaritaet=polaritaet, reference=reference, dezimalen=dezimalen, **kwargs
+        )
 
 
 def fallback(settings: ClassSettings) -> ClassSettings:
@@ -138,8 +189,9 @@ def legend_table(mc: MapClasses, *, einheit: str = "", gebiet_plural: str = "Geb
 def legend_styler(entries, *, einheit: str = "", gebiet_plural: str = "Gebiete"):
     """Legend rows (label, count, colour) as a table whose first column shows the colour swatch."""
     head = f"Wertebereich ({einheit})" if einheit else "Wertebereich"
-    df = pd.DataFrame({"Farbe": ["" for _ in entries], head: [e.label for e in entries],
-                       gebiet_plural: [e.count for e in entries]})
+    df = pd.DataFrame(
+        {"Farbe": ["" for _ in entries], head: [e.label for e in entries], gebiet_plural: [e.count for e in entries]}
+    )
     colours = [e.colour for e in entries]
 
     def paint(_col):

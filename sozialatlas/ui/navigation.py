@@ -8,17 +8,17 @@ from sozialatlas import paths
 
 # (file, title, icon, url_path, admin_only); pages whose file does not exist yet are skipped.
 PAGES = [
-    ("pages/start.py", "Start", ":material/home:", "start", False),
-    ("pages/kreisvergleich.py", "Kreisvergleich", ":material/map:", "kreisvergleich", False),
-    ("pages/zeitreihen.py", "Zeitreihen", ":material/show_chart:", "zeitreihen", False),
-    ("pages/kreisprofil.py", "Kreisprofil", ":material/description:", "kreisprofil", False),
-    ("pages/lebenslagen.py", "Lebenslagen", ":material/diversity_3:", "lebenslagen", False),
-    ("pages/kleinraeumig.py", "Kleinräumig", ":material/grid_on:", "kleinraeumig", False),
-    ("pages/strategien.py", "Strategien & Ziele", ":material/flag:", "strategien", False),
-    ("pages/daten_quellen.py", "Daten & Quellen", ":material/menu_book:", "daten-quellen", False),
-    ("pages/planungsraeume.py", "Planungsräume verwalten", ":material/edit_location_alt:", "planungsraeume", True),
-    ("pages/import.py", "Import", ":material/upload_file:", "import", True),
-    ("pages/versionen.py", "Versionen", ":material/history:", "versionen", True),
+    ("app_pages/start.py", "Start", ":material/home:", "start", False),
+    ("app_pages/kreisvergleich.py", "Kreisvergleich", ":material/map:", "kreisvergleich", False),
+    ("app_pages/zeitreihen.py", "Zeitreihen", ":material/show_chart:", "zeitreihen", False),
+    ("app_pages/kreisprofil.py", "Kreisprofil", ":material/description:", "kreisprofil", False),
+    ("app_pages/lebenslagen.py", "Lebenslagen", ":material/diversity_3:", "lebenslagen", False),
+    ("app_pages/kleinraeumig.py", "Kleinräumig", ":material/grid_on:", "kleinraeumig", False),
+    ("app_pages/strategien.py", "Strategien & Ziele", ":material/flag:", "strategien", False),
+    ("app_pages/daten_quellen.py", "Daten & Quellen", ":material/menu_book:", "daten-quellen", False),
+    ("app_pages/planungsraeume.py", "Planungsräume verwalten", ":material/edit_location_alt:", "planungsraeume", True),
+    ("app_pages/import.py", "Import", ":material/upload_file:", "import", True),
+    ("app_pages/versionen.py", "Versionen", ":material/history:", "versionen", True),
 ]
 
 
@@ -29,7 +29,6 @@ def pages(public: bool = False) -> dict[str, list]:
             continue
         if not (paths.ROOT / file).exists():
             continue
-        page = st.Page(str(paths.ROOT / file), title=title, icon=icon, url_path=url,
-                       default=(url == "start"))
+        page = st.Page(str(paths.ROOT / file), title=title, icon=icon, url_path=url, default=(url == "start"))
         (admin if admin_only else atlas).append(page)
     return {"Atlas": atlas, "Verwaltung": admin} if admin else {"": atlas}

@@ -1,7 +1,7 @@
 """Cached data and widgets for the Kleinräumig and Planungsräume pages.
 
 Every cached function takes `data.version_key()` first, so a changed database (a saved Planungsraum, an
-import) is never answered from an old cache. Values always come protected from sozialatlas.smallarea /
+import) is never answered from an old cache. Values always come protected from sozialatlas.protection.smallarea /
 planungsraum.aggregate.
 """
 
@@ -10,9 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sozialatlas import compactmap, formatting, kleinraeumig, planungsraum, smallarea
-from sozialatlas.kreisvergleich import Indicator
+from sozialatlas.areas import planungsraum
+from sozialatlas.protection import smallarea
+from sozialatlas.render import compactmap, formatting
 from sozialatlas.ui import data, mapcontrols
+from sozialatlas.views import kleinraeumig
+from sozialatlas.views.kreisvergleich import Indicator
 
 
 def _v():
@@ -141,8 +144,10 @@ def years(indikator: str, level: str) -> list[int]:
 @st.cache_data(show_spinner=False)
 def _profile(version, ebene: str, schluessel: str, verband: str | None, verband_name: str | None):
     entries = []
-    for level, key, hinweis in ((ebene, schluessel, None),
-                                ("gemeindeverband", verband, f"Wert des Gemeindeverbands {verband_name}")):
+    for level, key, hinweis in (
+        (ebene, schluessel, None),
+        ("gemeindeverband", verband, f"Wert des Gemeindeverbands {verband_name}"),
+    ):
         if key is None or (level == "gemeindeverband" and ebene != "gemeinde"):
             continue
         inds = data.indicators(level)
@@ -154,8 +159,14 @@ def _profile(version, ebene: str, schluessel: str, verband: str | None, verband_
             row = vals[vals["schluessel"] == key]
             if row.empty:
                 continue
-            entries.append({"indikator": Indicator.from_row(r._asdict()), "jahr": yrs[0],
-                            "row": row.iloc[0].to_dict(), "ebene_hinweis": hinweis})
+            entries.append(
+                {
+                    "indikator": Indicator.from_row(r._asdict()),
+                    "jahr": yrs[0],
+                    "row": row.iloc[0].to_dict(),
+                    "ebene_hinweis": hinweis,
+                }
+            )
     return kleinraeumig.profile_rows(entries)
 
 

@@ -19,7 +19,6 @@ from typing import Any
 import streamlit as st
 
 
-
 def seed(key: str, parse: Callable[[str], Any]) -> None:
     """Take the widget value from the URL once per session (a shared link), not on every rerun.
 

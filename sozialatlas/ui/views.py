@@ -6,8 +6,9 @@ import re
 
 import streamlit as st
 
-from sozialatlas import lebenslagen_view, profile, strategies, timeseries
 from sozialatlas.ui import data
+from sozialatlas.views import lebenslagen as lebenslagen_view
+from sozialatlas.views import profile, strategies, timeseries
 
 
 def md(text) -> str:
@@ -45,8 +46,9 @@ def kreis_profile(schluessel: str, stand: str):
 @st.cache_data(show_spinner=False)
 def outline_svg(schluessel: str, stand: str, title: str) -> str:
     con = data.connection()
-    kreis = con.execute("SELECT geom FROM region WHERE ebene = 'kreis' AND schluessel = ? AND gebietsstand = ?",
-                        [schluessel, stand]).fetchone()
+    kreis = con.execute(
+        "SELECT geom FROM region WHERE ebene = 'kreis' AND schluessel = ? AND gebietsstand = ?", [schluessel, stand]
+    ).fetchone()
     land = con.execute("SELECT geom FROM region WHERE ebene = 'land'").fetchone()
     if not kreis or not land:
         return ""

@@ -28,9 +28,15 @@ def test_import_xlsx_see_it_on_the_map_and_roll_it_back(admin_server, page):
 
     page.goto(url + "/import")
     wait_for_app(page, 60_000)
-    page.locator('input[type="file"]').set_input_files(files=[{
-        "name": "betreuung.xlsx", "buffer": content,
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.locator('input[type="file"]').set_input_files(
+        files=[
+            {
+                "name": "betreuung.xlsx",
+                "buffer": content,
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ]
+    )
     page.get_by_text("Excel-Arbeitsmappe").first.wait_for(timeout=30_000)  # upload, then a rerun
     wait_for_app(page)
     # nothing may be imported before the metadata is complete: the report says what is missing

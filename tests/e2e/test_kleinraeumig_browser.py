@@ -8,7 +8,7 @@ import duckdb
 import pytest
 import shapely
 
-from sozialatlas import compactmap, formatting
+from sozialatlas.render import compactmap, formatting
 
 from .conftest import artifacts, choose, wait_for_app
 
@@ -23,7 +23,7 @@ def _merc_y(lat: float) -> float:
 
 def screen_point(view, box, lon: float, lat: float) -> tuple[float, float]:
     """Where deck.gl draws lon/lat in a map element `box` showing `view` (Web Mercator, 512 px world)."""
-    scale = 512 * 2 ** view.zoom
+    scale = 512 * 2**view.zoom
     x = box["x"] + box["width"] / 2 + (lon - view.longitude) / 360 * scale
     y = box["y"] + box["height"] / 2 - (_merc_y(lat) - _merc_y(view.latitude)) / (2 * math.pi) * scale
     return x, y
@@ -31,8 +31,9 @@ def screen_point(view, box, lon: float, lat: float) -> tuple[float, float]:
 
 def gemeinden(db_path, kreis: str) -> dict:
     with duckdb.connect(str(db_path), read_only=True) as con:
-        rows = con.execute("SELECT schluessel, name, geom FROM region WHERE ebene = 'gemeinde' AND kreis_ab = ?",
-                           [kreis]).fetchall()
+        rows = con.execute(
+            "SELECT schluessel, name, geom FROM region WHERE ebene = 'gemeinde' AND kreis_ab = ?", [kreis]
+        ).fetchall()
     return {k: (n, shapely.from_wkb(bytes(g))) for k, n, g in rows}
 
 
@@ -72,7 +73,8 @@ def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_p
     gem = gemeinden(db_path, KREIS)
     # the table beside the map: one row per Gemeinde of the Kreis, each by name
     table = page.locator('[data-testid="stTable"]').filter(
-        has=page.get_by_role("columnheader", name="Gemeinde", exact=True))
+        has=page.get_by_role("columnheader", name="Gemeinde", exact=True)
+    )
     assert table.locator("tbody tr").count() == len(gem) == 26
     text = table.inner_text()
     assert all(name in text for name, _ in gem.values())
@@ -85,8 +87,11 @@ def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_p
     profil = page.get_by_text("Saalfeld/Saale — Profil")
     profil.wait_for(timeout=20_000)
     with duckdb.connect(str(db_path), read_only=True) as con:
-        wert = con.execute("SELECT wert FROM beobachtung WHERE indikator = 'arbeitslosenanteil' AND ebene = "
-                           "'gemeinde' AND schluessel = ? AND jahr = 2021", [ags]).fetchone()[0]
+        wert = con.execute(
+            "SELECT wert FROM beobachtung WHERE indikator = 'arbeitslosenanteil' AND ebene = "
+            "'gemeinde' AND schluessel = ? AND jahr = 2021",
+            [ags],
+        ).fetchone()[0]
     prof = page.locator('[data-testid="stTable"]').last.inner_text()
     assert formatting.wert_mit_einheit(wert, "Prozent", 1) in prof
     assert "Arbeitslose je 100 Einwohner im erwerbsfähigen Alter" in prof and "Wahlbeteiligung" in prof

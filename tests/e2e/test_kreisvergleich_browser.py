@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from sozialatlas import db, maps, queries
+from sozialatlas.render import maps
+from sozialatlas.store import db, queries
 
 from .conftest import artifacts, choose, wait_for_app
 
@@ -39,7 +40,7 @@ def test_pick_indicator_and_see_map_and_table(server, page):
 def _pixel(lon: float, lat: float, box: dict) -> tuple[float, float]:
     """Where deck.gl draws a point, from the initial view state (Web Mercator, 512 px world at zoom 0)."""
     view = maps.THUERINGEN_VIEW
-    world = 512 * 2 ** view.zoom
+    world = 512 * 2**view.zoom
 
     def project(lo, la):
         x = (lo + 180) / 360 * world
@@ -103,9 +104,17 @@ def test_click_a_kreis_on_the_map_selects_it_everywhere(server, page, db_path):
 
 
 def test_a_shared_link_opens_the_same_view(server, page):
-    link = {"indikator": "arbeitslosenanteil", "gebietsstand": "22", "jahr": "2019", "vergleich": "2015",
-            "kreistyp": "landkreise", "kreis": "16061", "klassen": "fisher_jenks", "k": "4",
-            "farben": "divergierend"}
+    link = {
+        "indikator": "arbeitslosenanteil",
+        "gebietsstand": "22",
+        "jahr": "2019",
+        "vergleich": "2015",
+        "kreistyp": "landkreise",
+        "kreis": "16061",
+        "klassen": "fisher_jenks",
+        "k": "4",
+        "farben": "divergierend",
+    }
     page.goto(server + "/kreisvergleich?" + urlencode(link))
     wait_for_app(page, 60_000)
     assert page.get_by_role("combobox", name="Indikator").input_value().startswith("Arbeitslose je 100")
@@ -113,7 +122,7 @@ def test_a_shared_link_opens_the_same_view(server, page):
     assert page.get_by_role("combobox", name="Kreis hervorheben").input_value() == "Eichsfeld"
     assert page.get_by_role("heading", name=re.compile("2019")).first.is_visible()
     rows = page.locator('[data-testid="stTable"]').filter(has_text="Rang").locator("tbody tr")
-    assert rows.count() == 17                                   # Landkreise only
+    assert rows.count() == 17  # Landkreise only
     text = _table_text(page)
     assert "▶ Eichsfeld" in text and "Veränderung seit 2015" in text and "Erfurt" not in text
     legend = page.locator('[data-testid="stTable"]').filter(has_text="Wertebereich").inner_text()

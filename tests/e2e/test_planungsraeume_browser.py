@@ -3,12 +3,11 @@ the list — saves it, and sees it on the map with the summed value."""
 
 from __future__ import annotations
 
-
 import duckdb
 import pytest
 from playwright.sync_api import expect
 
-from sozialatlas import formatting
+from sozialatlas.render import formatting
 
 from .conftest import artifacts, fill, wait_for_app
 from .test_kleinraeumig_browser import KREIS, gemeinden
@@ -24,9 +23,13 @@ def test_create_planungsraum_from_three_gemeinden_and_see_its_sum(admin_server, 
     by_name = {n: k for k, (n, _) in gem.items()}
     drei = ["Saalfeld/Saale", "Rudolstadt", "Bad Blankenburg"]
     with duckdb.connect(str(path), read_only=True) as con:
-        werte = dict(con.execute(
-            "SELECT schluessel, wert FROM beobachtung WHERE indikator = 'arbeitslose' AND ebene = 'gemeinde' "
-            "AND jahr = 2021 AND list_contains(?, schluessel)", [[by_name[n] for n in drei]]).fetchall())
+        werte = dict(
+            con.execute(
+                "SELECT schluessel, wert FROM beobachtung WHERE indikator = 'arbeitslose' AND ebene = 'gemeinde' "
+                "AND jahr = 2021 AND list_contains(?, schluessel)",
+                [[by_name[n] for n in drei]],
+            ).fetchall()
+        )
     assert len(werte) == 3 and all(v >= 3 for v in werte.values())
 
     page.goto(url + "/planungsraeume?pr_kreis=" + KREIS)
@@ -60,8 +63,11 @@ def test_create_planungsraum_from_three_gemeinden_and_see_its_sum(admin_server, 
     assert page.get_by_role("tab", name="Gespeicherte Gliederungen").get_attribute("aria-selected") == "true"
     result_map = page.locator('[data-testid="stDeckGlJsonChart"] canvas').filter(visible=True).first
     result_map.wait_for(state="visible", timeout=20_000)
-    table = page.locator('[data-testid="stTable"]').filter(
-        has=page.get_by_role("columnheader", name="Planungsraum", exact=True)).filter(visible=True)
+    table = (
+        page.locator('[data-testid="stTable"]')
+        .filter(has=page.get_by_role("columnheader", name="Planungsraum", exact=True))
+        .filter(visible=True)
+    )
     row = table.locator("tbody tr").filter(has_text=PR)
     expect(row).to_have_count(1, timeout=30_000)  # the saved view renders after the save rerun
     wait_for_app(page)

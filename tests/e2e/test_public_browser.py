@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from sozialatlas import db, publish, versions
+from sozialatlas.store import db, publish, versions
 from sozialatlas.ui import navigation
 from tests.versions_helpers import NEW_INDICATOR, copy_db, kreis_values
 
@@ -24,8 +24,13 @@ def public_server(db_path, tmp_path_factory):
     d = tmp_path_factory.mktemp("public_e2e")
     admin = copy_db(db_path, d, "admin.duckdb")
     with db.writing(admin) as con:
-        versions.apply_import(con, dict(NEW_INDICATOR, name=EVIL, definition="**fett** [Link](https://example.org)"),
-                              kreis_values(con), "test", "boese.xlsx")
+        versions.apply_import(
+            con,
+            dict(NEW_INDICATOR, name=EVIL, definition="**fett** [Link](https://example.org)"),
+            kreis_values(con),
+            "test",
+            "boese.xlsx",
+        )
     snap = d / "oeffentlich.duckdb"
     publish.write_snapshot(admin, snap)
     proc, url = start_server(snap, {"SOZIALATLAS_PUBLIC": "1", "SOZIALATLAS_ADMIN_OPEN": "1"})
@@ -38,8 +43,9 @@ def public_server(db_path, tmp_path_factory):
 
 
 def public_pages() -> list[str]:
-    return [url for file, _t, _i, url, admin in navigation.PAGES
-            if not admin and (navigation.paths.ROOT / file).exists()]
+    return [
+        url for file, _t, _i, url, admin in navigation.PAGES if not admin and (navigation.paths.ROOT / file).exists()
+    ]
 
 
 def test_every_public_page_talks_only_to_the_local_server(public_server, page):
@@ -55,8 +61,9 @@ def test_every_public_page_talks_only_to_the_local_server(public_server, page):
     page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible", timeout=20_000)
     page.wait_for_timeout(1500)  # let the map finish loading its style and fonts
     here = urlparse(public_server).netloc
-    outside = sorted({u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
-                      and urlparse(u).netloc != here})
+    outside = sorted(
+        {u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).netloc != here}
+    )
     assert not outside, outside
     assert all(urlparse(u).scheme in ("http", "https", "ws", "wss", "data", "blob") for u in requests)
     assert len(requests) > 10

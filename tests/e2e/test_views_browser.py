@@ -40,5 +40,6 @@ def test_view_pages_render_without_error(server, page, path):
         page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible", timeout=20_000)
     else:
         page.locator('[data-testid="stVegaLiteChart"], [data-testid="stMetric"]').first.wait_for(
-            state="visible", timeout=20_000)
+            state="visible", timeout=20_000
+        )
     page.screenshot(path=str(artifacts() / f"{path.split('?')[0]}.png"), full_page=True)

@@ -1,0 +1,1 @@
+"""Benchmarks: figures beside a baseline measured in the same run (not tests)."""

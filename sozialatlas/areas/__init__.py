@@ -1,0 +1,1 @@
+"""Areas: Gebietsstand conversion (23 ↔ 22 Kreise) and Planungsräume."""

@@ -1,0 +1,1 @@
+"""Geheimhaltung: the only way from stored rows to showable rows."""

@@ -1,0 +1,1 @@
+"""Rendering toolkit: formatting, classes, palettes, maps, charts, exports (no data access)."""

@@ -1,0 +1,1 @@
+"""Store: everything that speaks SQL to DuckDB (schema, catalogue, queries, versions, publish)."""

@@ -7,6 +7,7 @@ cannot be split, so a 2021 Gemeinde touched by a later merger keeps no value for
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -177,18 +178,28 @@ def gemeinden_from_older(gv_old: pd.DataFrame, crosswalk: dict[str, str], gv21: 
     return pd.DataFrame(rows), warnings
 
 
-def gemeinden_from_later(gv_new: pd.DataFrame, gv21: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Later Gemeinden count only where key and area equal 2021; merged territory cannot be split."""
+def gemeinden_from_later(gv_new: pd.DataFrame, gv21: pd.DataFrame, label: str = "") -> tuple[pd.DataFrame, list[str]]:
+    """Later Gemeinden count where the key is the same and the area differs by less than a border correction
+    (FLAECHE_ABDECKUNG_KM2); merged territory cannot be split. A corrected area is named in the hinweis."""
     new = gv_new.set_index("ags")
     rows, lost = [], []
     for _, r in gv21.iterrows():
         a = r["ags"]
-        if a in new.index and abs(new.loc[a, "flaeche"] - r["flaeche"]) < FLAECHE_GLEICH_KM2 - 1e-9:
-            n = new.loc[a]
-            rows.append(dict(ags=a, bev=n["bev"], flaeche=n["flaeche"], bev_txt=n["bev_txt"],
-                             dichte_txt=n["dichte_txt"], flaeche_txt=n["flaeche_txt"], status="ok", hinweis=""))
+        if a not in new.index:
+            lost.append(a)
+            continue
+        n = new.loc[a]
+        diff = abs(n["flaeche"] - r["flaeche"])
+        if diff < FLAECHE_GLEICH_KM2 - 1e-9:
+            hinweis = ""
+        elif diff < FLAECHE_ABDECKUNG_KM2:
+            hinweis = (f"Gleiche Gemeinde nach einer Grenzberichtigung: Fläche {label} {n['flaeche_txt']} km² "
+                       f"(31.12.2021: {r['flaeche_txt']} km²)")
         else:
             lost.append(a)
+            continue
+        rows.append(dict(ags=a, bev=n["bev"], flaeche=n["flaeche"], bev_txt=n["bev_txt"],
+                         dichte_txt=n["dichte_txt"], flaeche_txt=n["flaeche_txt"], status="ok", hinweis=hinweis))
     return pd.DataFrame(rows), lost
 
 
@@ -227,6 +238,19 @@ def sum_obs(sums: pd.DataFrame, ebene: str, gebietsstand: str, jahr: int, stand:
     return rows
 
 
+KREIS_FLAECHE_TOLERANZ_KM2 = 0.05
+
+
+def kreise_aus_allen_gemeinden(gv_new: pd.DataFrame, g21: pd.DataFrame) -> pd.DataFrame:
+    """Kreis totals from every Gemeinde of a later file, where the Kreis area equals 31.12.2021."""
+    a = g21.groupby(g21["ags"].str[:5])["flaeche"].sum()
+    grp = gv_new.groupby(gv_new["ags"].str[:5])
+    b, bev, n = grp["flaeche"].sum(), grp["bev"].sum(), grp.size()
+    out = [dict(schluessel=k, bev=bev[k], flaeche=round(b[k], 2), n=int(n[k]))
+           for k in a.index if k in b.index and abs(a[k] - b[k]) < KREIS_FLAECHE_TOLERANZ_KM2]
+    return pd.DataFrame(out, columns=["schluessel", "bev", "flaeche", "n"])
+
+
 def land_sum(gem: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([dict(schluessel="16", bev=gem["bev"].sum(), flaeche=round(gem["flaeche"].sum(), 2), n=len(gem))])
 
@@ -244,6 +268,75 @@ def same_reference_check(gv23: pd.DataFrame, gv24: pd.DataFrame) -> list[str]:
     return notes
 
 
+# ---------------------------------------------------------------- VG250-EW 31.12.2022
+VG_QUELLE = "bkg_vg250ew_2022"
+VG_GEM_FILE = GEM_2021_FILE
+VG_KRS_FILE = "bkg_vg250ew_2022_attribute_via_rki_gisd/vg250ew_2022_krs_TH_attribute.csv"
+VG_LAN_FILE = "bkg_vg250ew_2022_attribute_via_rki_gisd/vg250ew_2022_lan_TH.geojson"
+VG_STAND = "2022-12-31"
+VG_HINWEIS = "Einwohnerzahl (EWZ) aus BKG VG250-EW, Stand 31.12.2022"
+
+
+def _ewz(df: pd.DataFrame, path: Path, key: str) -> pd.DataFrame:
+    out = []
+    for i, r in df.iterrows():
+        text = str(r["EWZ"]).strip()
+        if not re.fullmatch(r"\d+", text):
+            raise RawInputError(path, f"Zeile {int(i) + 2} ({key} {r[key]}): EWZ '{text}' ist keine ganze Zahl.")
+        out.append((r[key].strip(), text))
+    return pd.DataFrame(out, columns=["schluessel", "ewz"])
+
+
+def vg250ew_2022(raw_dir: Path, gem21: pd.DataFrame) -> tuple[list[dict], dict]:
+    """Einwohner 31.12.2022 of the 631 Gemeinden, the 22 Kreise and the Land as BKG publishes them (EWZ).
+
+    The 23 Kreise before 01.07.2021 are summed from the Gemeinden (abgeleitet). Kreis EWZ is checked
+    against the sum of its Gemeinden.
+    """
+    import json
+
+    raw_dir = Path(raw_dir)
+    gpath, kpath, lpath = raw_dir / VG_GEM_FILE, raw_dir / VG_KRS_FILE, raw_dir / VG_LAN_FILE
+    gem = _ewz(rawio.read_csv(gpath, required=["AGS", "EWZ"]), gpath, "AGS")
+    krs = _ewz(rawio.read_csv(kpath, required=["AGS", "EWZ"]), kpath, "AGS")
+    if set(gem["schluessel"]) != set(gem21["ags"]):
+        raise RawInputError(gpath, "Gemeinden passen nicht zum Gebietsstand 31.12.2021 (631).")
+    if set(krs["schluessel"]) != set(gem21["kreis_ab"]):
+        raise RawInputError(kpath, f"Kreise passen nicht zu den 22 Kreisen ab 01.07.2021: {key_list(krs['schluessel'])}.")
+    try:
+        feats = json.loads(rawio.require_file(lpath).read_text(encoding="utf-8"))["features"]
+        land = [str(f["properties"]["EWZ"]) for f in feats if str(f["properties"].get("SN_L")) == "16"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RawInputError(lpath, f"Landespolygon ohne lesbares Attribut EWZ ({exc}).") from exc
+    if len(land) != 1 or not re.fullmatch(r"\d+", land[0]):
+        raise RawInputError(lpath, f"Erwartet genau ein Land 16 mit ganzzahliger EWZ, gefunden: {land}.")
+    rows = [obs("einwohner", "gemeinde", a, GS_GEM, 2022, VG_STAND, e, quelle=VG_QUELLE, hinweis=VG_HINWEIS)
+            for a, e in zip(gem["schluessel"], gem["ewz"])]
+    rows += [obs("einwohner", "kreis", k, GS_AB, 2022, VG_STAND, e, quelle=VG_QUELLE, hinweis=VG_HINWEIS)
+             for k, e in zip(krs["schluessel"], krs["ewz"])]
+    rows.append(obs("einwohner", "land", "16", GS_LAND, 2022, VG_STAND, land[0], quelle=VG_QUELLE, hinweis=VG_HINWEIS))
+    g = gem.assign(bev=gem["ewz"].astype(int)).merge(gem21[["ags", "kreis_ab", "kreis_bis"]], left_on="schluessel",
+                                                     right_on="ags")
+    for kreis, grp in g.groupby("kreis_bis", sort=True):
+        if kreis in set(krs["schluessel"]) and kreis != "16063":
+            continue  # unchanged Kreis: the published EWZ above
+        rows.append(obs("einwohner", "kreis", kreis, GS_BIS, 2022, VG_STAND, str(int(grp["bev"].sum())),
+                        status="abgeleitet", quelle=VG_QUELLE,
+                        hinweis=f"Summe der Gemeinden (EWZ BKG VG250-EW 31.12.2022) im Kreisgebiet bis 30.06.2021 "
+                                f"({len(grp)} Gemeinden)"))
+    for kreis, grp in g.groupby("kreis_bis", sort=True):
+        if kreis in set(krs["schluessel"]) and kreis != "16063":
+            rows.append(obs("einwohner", "kreis", kreis, GS_BIS, 2022, VG_STAND,
+                            krs.set_index("schluessel").loc[kreis, "ewz"], quelle=VG_QUELLE,
+                            hinweis=VG_HINWEIS + " (Kreisgebiet am 01.07.2021 unverändert)"))
+    sums = g.groupby("kreis_ab")["bev"].sum()
+    abweichend = [k for k, e in zip(krs["schluessel"], krs["ewz"]) if int(e) != sums.get(k)]
+    summary = {"vg250ew_2022_gemeinden": len(gem), "vg250ew_2022_kreise": len(krs),
+               "vg250ew_2022_kreise_summe_abweichend": abweichend,
+               "vg250ew_2022_land_gleich_summe": int(land[0]) == int(g["bev"].sum())}
+    return rows, summary
+
+
 # ---------------------------------------------------------------- run
 def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
     raw_dir = Path(raw_dir)
@@ -259,7 +352,7 @@ def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
     warnings += w17
     # Two files carry the population of 31.12.2023; the 31.12.2023 file is kept because its Gebietsstand
     # is that date and it has more Gemeinden unchanged since 2021 (fewer 2024 mergers).
-    g23, lost23 = gemeinden_from_later(gv[2023], g21)
+    g23, lost23 = gemeinden_from_later(gv[2023], g21, "31.12.2023")
     warnings += same_reference_check(gv[2023], gv[2024])
 
     years = [(2017, "2017-12-31", g17, ""), (2021, "2021-12-31", g21, ""), (2023, "2023-12-31", g23, "")]
@@ -277,10 +370,18 @@ def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
             rows += sum_obs(land_sum(gem), "land", GS_LAND, jahr, stand, text)
 
     # 2023: a Kreis only where none of its 2021 Gemeinden was merged or changed (missing stays missing).
+    # A Kreis whose Gemeinden merged among themselves keeps its territory: then it is the sum of all its
+    # Gemeinden of the 31.12.2023 file, provided the summed area equals 31.12.2021 (KREIS_FLAECHE_TOLERANZ_KM2).
+    whole = kreise_aus_allen_gemeinden(gv[2023], g21)
     for gs, col in ((GS_BIS, "kreis_bis"), (GS_AB, "kreis_ab")):
         sums = kreis_sums(g23, gem21, col)
+        extra = whole[~whole["schluessel"].isin(sums["schluessel"])]
+        if gs == GS_BIS:  # the Wartburgkreis without Eisenach is no sum of whole Kreise
+            extra = extra[~extra["schluessel"].isin(["16063", "16056"])]
         rows += sum_obs(sums, "kreis", gs, 2023, "2023-12-31", "Summe der Gemeinden")
-        summary[f"kreise_{gs}_2023"] = len(sums)
+        rows += sum_obs(extra, "kreis", gs, 2023, "2023-12-31",
+                        "Summe aller Gemeinden des Kreises im Gebietsstand 31.12.2023 (Kreisgebiet unverändert)")
+        summary[f"kreise_{gs}_2023"] = len(sums) + len(extra)
     # The Land has one territory: all Gemeinden of the 31.12.2023 file add up to it.
     g23_all = gv[2023]
     fl23, fl21 = round(g23_all["flaeche"].sum(), 2), round(g21["flaeche"].sum(), 2)
@@ -289,6 +390,10 @@ def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
                         "Summe aller Gemeinden des Gebietsstands 31.12.2023")
     else:
         warnings.append(f"Landesfläche 2023 {fl23} statt {fl21} km² – kein Landeswert 2023")
+
+    vg_rows, vg_summary = vg250ew_2022(raw_dir, gem21)
+    rows += vg_rows
+    summary.update(vg_summary)
 
     summary.update({
         "beobachtungen": len(rows),

@@ -284,6 +284,31 @@ def einkommensteuer(raw_dir: Path, warnings: list[str]) -> tuple[pd.DataFrame, i
     return pd.concat([inkar, extra], ignore_index=True), len(both), len(diff)
 
 
+def note_gemeinde_sums(kreis: pd.DataFrame, gem: pd.DataFrame, indikator: str) -> pd.DataFrame:
+    """Say on each Kreis value where INKAR's own Gemeinde values of that Kreis add up to something else.
+
+    E.g. Weimarer Land 2019: Gemeinden 1.632, Kreis 1.771. Both are published figures, so neither is
+    changed, but a reader seeing both must know.
+    """
+    g = gem[(gem["indikator"] == indikator) & (gem["wert"] != "")]
+    sums = g.assign(kreis=g["schluessel"].str[:5], v=g["wert"].astype(float)).groupby(["kreis", "jahr"])
+    total, n = sums["v"].sum(), sums["v"].size()
+    kreis = kreis.copy()
+    mask = (kreis["indikator"] == indikator) & (kreis["wert"] != "")
+    for i in kreis.index[mask]:
+        k, j = kreis.at[i, "schluessel"], kreis.at[i, "jahr"]
+        if (k, j) not in total.index:
+            continue
+        s, w = total[(k, j)], float(kreis.at[i, "wert"])
+        if round(s) != round(w):
+            note = (f"Die INKAR-Gemeindewerte dieses Kreises ergeben zusammen {_int_text(s)} ({int(n[(k, j)])} "
+                    f"Gemeinden), der INKAR-Kreiswert ist {kreis.at[i, 'wert']}; beide sind so veröffentlicht, "
+                    f"die Abweichung erklärt die Quelle nicht")
+            h = kreis.at[i, "hinweis"]
+            kreis.at[i, "hinweis"] = f"{h}; {note}" if h else note
+    return kreis
+
+
 def build(raw_dir: Path) -> tuple[pd.DataFrame, dict]:
     warnings: list[str] = []
     kreis = pd.concat([read_series(raw_dir, s, 5) for s in KREIS_SERIES], ignore_index=True)
@@ -299,6 +324,7 @@ def build(raw_dir: Path) -> tuple[pd.DataFrame, dict]:
     for _, r in fehlend.iterrows():
         warnings.append(f"{r['indikator']} {r['schluessel']} {r['jahr']}: Zelle in der Quelle leer (fehlend).")
 
+    kreis = note_gemeinde_sums(kreis, gem, "arbeitslose")
     parts = [kreis, gem]
     stands = {s.indikator: s.stand for s in KREIS_SERIES}
     for ind in LAND_SUM_INDICATORS:

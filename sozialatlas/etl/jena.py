@@ -248,7 +248,6 @@ if __name__ == "__main__":  # pragma: no cover - manual run
     import sys
 
     from sozialatlas import paths
-
     s = run(paths.DEFAULT_RAW_DIR, paths.DATA_DIR, paths.GEODATA_DIR)
     print(json.dumps({k: v for k, v in s.items() if k != "pruefung"}, ensure_ascii=False))
     print(check_report(s), file=sys.stderr)

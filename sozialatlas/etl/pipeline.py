@@ -17,10 +17,12 @@ from sozialatlas.errors import RawInputError, SozialatlasError
 STEPS = [
     ("geometry", "Gebietsgrenzen (Gemeinden, Kreise, Land)"),
     ("inkar", "INKAR-Reihen (BBSR)"),
+    ("inkar2024", "INKAR 2024, vollständige Thüringer Reihen (BBSR über inkr)"),
     ("gisd", "GISD (RKI)"),
     ("seed", "Seed-Publikationen (ThOnSA, LoKoSR, Strategien)"),
     ("gemeindeverzeichnis", "Gemeindeverzeichnis (Destatis)"),
     ("wahlen", "Landtagswahlen (TLS)"),
+    ("gemeinderatswahlen", "Gemeinderatswahlen 2019 und 2024 (TLS)"),
     ("jena", "Statistische Bezirke und Haushalte der Stadt Jena"),
 ]
 # Hand-maintained catalogue files: read by the ETL, never written by it.
@@ -50,7 +52,6 @@ def run_all(raw_dir: Path, data_dir: Path, geodata_dir: Path, log=print) -> dict
             mod = importlib.import_module(f"sozialatlas.etl.{module}")
             summary[module] = mod.run(raw_dir, stage_data, stage_geo)
         from sozialatlas.store import catalogue
-
         problems = catalogue.validate(stage_data)
         if problems:
             raise CatalogueError("Katalogprüfung fehlgeschlagen:\n- " + "\n- ".join(problems))

@@ -25,6 +25,9 @@ SEED_COLUMNS = ["ags", "kreis", "indicator", "label", "value", "unit", "stand", 
 
 # The profiles describe the Kreise before Eisenach joined the Wartburgkreis (01.07.2021).
 GS_KREIS = "bis-2021-06-30"
+GS_SAALFELD_ALT = "bis-2018-12-31"
+HINWEIS_SAALFELD_ALT = ("Kreisgebiet vor den Gemeindeänderungen 2019 (Fläche 31.12.2017: 1036,03 km², heute 1008,77 km²); "
+                        "nicht mit dem heutigen Kreisgebiet vergleichbar")
 THONSA_INDICATORS = {
     "bevoelkerung", "bev_unter18", "bev_18_64", "bev_65plus", "auslaenderanteil", "arbeitslosenquote",
     "anteil_langzeitarbeitslose", "quote_bedarfsgemeinschaften", "anteil_kinder_in_bg",
@@ -145,6 +148,13 @@ def lokosr(raw_dir: Path) -> tuple[pd.DataFrame, list[str]]:
         "quelle": df["quelle"].map(lambda q: _lokosr_quelle(q, path)),
         "hinweis": stand.map(lambda s: f"Bezugsjahr laut Quelle nur ungefähr („{s}“)" if s.startswith("um ") else ""),
     }, columns=OBS_COLUMNS)
+    # The LoKoSR figures of Saalfeld-Rudolstadt (2010–2014, e.g. Fläche 1036 km²) describe the Kreis before
+    # its Gemeinden changed between 2018 and 2021 (1036.03 km² on 31.12.2017, 1008.77 km² on 31.12.2021): they
+    # get that old Gebietsstand, so no map draws them on today's polygon.
+    alt = (out["ebene"] == "kreis") & (out["schluessel"] == "16073") & (out["quelle"] == "lokosr_2015")
+    out.loc[alt, "gebietsstand"] = GS_SAALFELD_ALT
+    out.loc[alt, "hinweis"] = [f"{h}; {HINWEIS_SAALFELD_ALT}" if h else HINWEIS_SAALFELD_ALT
+                               for h in out.loc[alt, "hinweis"]]
     if out.duplicated(["indikator", "schluessel", "jahr"]).any():
         raise RawInputError(path, "Indikator, Region und Jahr kommen doppelt vor.")
     return out, skipped

@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# One command: set up everything (venv, Debian chromium for the browser tests) and run all tests.
+# One command: set up everything (venv, Debian packages for the browser and proxy tests) and run all tests.
 set -euo pipefail
 cd "$(dirname "$0")"
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests drive: chromium (Playwright never downloads a browser), nginx with brotli
+# (two public replicas behind a reverse proxy), poppler-utils (pdftotext for the PDF reports).
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
+[ -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] || need+=(libnginx-mod-http-brotli-filter)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
-    echo "» Installiere Debian-Paket chromium (für die Browser-Tests) …"
+    echo "» Installiere Debian-Pakete für die Tests: ${need[*]} …"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "» chromium fehlt: sudo apt-get install -y chromium" >&2
+    echo "» Es fehlen Debian-Pakete: sudo apt-get install -y ${need[*]}" >&2
     exit 1
   fi
 fi

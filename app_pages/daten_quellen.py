@@ -2,61 +2,27 @@
 
 import streamlit as st
 
-from sozialatlas.ui import common, data
+from sozialatlas.ui import common, data, gesamtdownload, htmltable
+from sozialatlas.ui.plain import md
+from sozialatlas.views import katalog
 
 st.title("Daten & Quellen")
 st.markdown("Jeder Indikator mit Definition, Formel (bei abgeleiteten Werten), Wertungsrichtung und Quelle.")
 inds = data.indicators()
-POL = {"hoeher_besser": "höher = günstiger", "hoeher_schlechter": "höher = ungünstiger", "neutral": "ohne Wertung"}
-st.dataframe(
-    inds.assign(
-        polaritaet=inds["polaritaet"].map(POL),
-        abgeleitet=inds["abgeleitet"].map({True: "ja", False: "nein"}),
-    )[
-        [
-            "lebenslage_name",
-            "name",
-            "einheit",
-            "definition",
-            "formel",
-            "abgeleitet",
-            "polaritaet",
-            "ebenen",
-            "quelle_titel",
-            "lizenz",
-        ]
-    ].rename(
-        columns={
-            "lebenslage_name": "Lebenslage",
-            "name": "Indikator",
-            "einheit": "Einheit",
-            "definition": "Definition",
-            "formel": "Formel",
-            "abgeleitet": "abgeleitet",
-            "polaritaet": "Wertung",
-            "ebenen": "Ebenen",
-            "quelle_titel": "Quelle",
-            "lizenz": "Lizenz",
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+# Definitions, formulas and licences in full: HTML tables that wrap, one per Lebenslage (no canvas grid
+# that cuts text off).
+for ll in data.lebenslagen().itertuples():
+    grp = inds[inds["lebenslage"] == ll.id]
+    st.header(md(f"{ll.name} ({len(grp)} Indikatoren)"))
+    if grp.empty:
+        st.info("Für diese Lebenslage enthält der Atlas noch keine Indikatoren.")
+        continue
+    htmltable.show(
+        katalog.indicator_table(grp), caption=f"Indikatoren der Lebenslage {ll.name}", row_header="Indikator"
+    )
 
-st.subheader("Quellen")
+st.header("Quellen")
 src = data.sources(tuple(inds["quelle"].dropna().unique()))
-st.dataframe(
-    src.rename(
-        columns={
-            "id": "Kürzel",
-            "titel": "Titel",
-            "herausgeber": "Herausgeber",
-            "lizenz": "Lizenz",
-            "stand": "Stand",
-            "referenz": "Referenz",
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+htmltable.show(katalog.source_table(src), caption="Quellen mit Herausgeber, Lizenz und Stand", row_header="Quelle")
+gesamtdownload.section()
 common.attribution([])

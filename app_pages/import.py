@@ -1,5 +1,7 @@
 """Import (admin): a planner's own CSV/XLSX table as an indicator — check everything, then write one version."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -8,6 +10,7 @@ from sozialatlas.errors import SozialatlasError
 from sozialatlas.importer import meta as importer_meta
 from sozialatlas.store import versions
 from sozialatlas.ui import auth, data
+from sozialatlas.ui.plain import frame as plain_frame
 from sozialatlas.ui.plain import md
 
 COLUMNS = {
@@ -52,19 +55,27 @@ if datei is None:
     st.stop()
 
 
-@st.cache_data(show_spinner="Datei wird gelesen …", max_entries=4)
-def _read(content: bytes, name: str, sheet: str | None):
-    return importer.read_table(content, name, sheet)
+def _session_cached(kind: str, key: tuple, compute):
+    """One parsed table / one check per upload, kept in the session by the file's hash: a rerun for an
+    unrelated widget neither hashes the bytes through st.cache_data nor re-reads or re-checks the file."""
+    store = st.session_state.setdefault("import_cache", {})
+    entry = store.get(kind)
+    if entry is None or entry[0] != key:
+        with st.spinner("Datei wird gelesen …" if kind == "tabelle" else "Datei wird geprüft …"):
+            entry = (key, compute())
+        store[kind] = entry
+    return entry[1]
 
 
 content = datei.getvalue()
-table = _read(content, datei.name, None)
+digest = hashlib.sha256(content).hexdigest()
+table = _session_cached("tabelle", (digest, None), lambda: importer.read_table(content, datei.name, None))
 if len(table.sheets) > 1:
     sheet = st.selectbox("Tabellenblatt", table.sheets, key="import_blatt")
-    table = _read(content, datei.name, sheet)
+    table = _session_cached("tabelle", (digest, sheet), lambda: importer.read_table(content, datei.name, sheet))
 st.text(table.describe())
 
-st.subheader("Angaben zum Indikator")
+st.header("Angaben zum Indikator")
 modus = st.radio(
     "Indikator",
     ["neu", "vorhanden"],
@@ -92,6 +103,19 @@ if modus == "neu":
         key="import_polaritaet",
         format_func=importer_meta.POLARITAETEN.get,
     )
+    # A required choice without a default: it decides sums over areas and the Geheimhaltung of small counts.
+    meta["art"] = st.radio(
+        "Art der Werte",
+        list(importer_meta.ARTEN),
+        index=None,
+        key="import_art",
+        format_func=importer_meta.ARTEN.get,
+        help="Anzahlen werden über Gebiete summiert und kleine Fallzahlen (1 oder 2) gesperrt; Quoten und "
+        "Indizes nicht. Im Zweifel „Anzahl“.",
+    )
+    vorschlag, grund = importer_meta.propose_art(meta["einheit"])
+    if vorschlag is not None and meta["art"] != vorschlag:
+        st.caption(md(grund))
     meta["definition"] = st.text_area("Definition (optional)", key="import_definition", max_chars=2000)
 else:
     inds = data.indicators()
@@ -134,15 +158,14 @@ with st.expander("Ebene und Gebietsstand (sonst aus den Schlüsseln erkannt)"):
         }.get,
     )
 
-report = importer.validate(
-    data.connection(),
-    table,
-    {k: v for k, v in meta.items() if v not in (None, "")},
-    ebene=ebene,
-    gebietsstand=gebietsstand,
+given = {k: v for k, v in meta.items() if v not in (None, "")}
+report = _session_cached(
+    "pruefung",
+    (digest, table.sheet, tuple(sorted(given.items())), ebene, gebietsstand, data.version_key()),
+    lambda: importer.validate(data.connection(), table, given, ebene=ebene, gebietsstand=gebietsstand),
 )
 
-st.subheader("Prüfung")
+st.header("Prüfung")
 for hint in report.hints:
     st.info(md(hint), icon=":material/info:")
 if report.problems:
@@ -168,15 +191,15 @@ else:
     st.success(f"Keine Probleme: {len(report.observations)} Werte können importiert werden.")
 
 if len(report.observations):
-    st.subheader("Vorschau")
+    st.header("Vorschau")
     st.caption(
         f"Die ersten {min(len(report.observations), importer.PREVIEW_ROWS)} von "
         f"{len(report.observations)} Werten, so wie sie gespeichert würden."
     )
-    st.dataframe(report.preview.rename(columns=COLUMNS), hide_index=True, width="stretch")
+    st.dataframe(plain_frame(report.preview.rename(columns=COLUMNS)), hide_index=True, width="stretch")
 if len(report.changes):
-    st.subheader("Diese vorhandenen Werte ändern sich")
-    st.dataframe(report.changes.rename(columns=COLUMNS), hide_index=True, width="stretch")
+    st.header("Diese vorhandenen Werte ändern sich")
+    st.dataframe(plain_frame(report.changes.rename(columns=COLUMNS)), hide_index=True, width="stretch")
 
 
 def _clicked() -> None:
@@ -199,4 +222,5 @@ if st.session_state.pop("import_geklickt", False) and report.ok:
             "werte": len(report.observations),
         }
         st.session_state["import_runde"] = runde + 1  # a fresh, empty upload field
+        st.session_state.pop("import_cache", None)
         st.rerun()

@@ -7,8 +7,9 @@ import streamlit as st
 from sozialatlas.areas import gebietsstand
 from sozialatlas.protection import privacy
 from sozialatlas.render import formatting
-from sozialatlas.ui import common, data, downloads, urlstate, views
+from sozialatlas.ui import a11y, common, data, downloads, urlstate, views
 from sozialatlas.ui.plain import md
+from sozialatlas.ui.plain import table as md_table
 from sozialatlas.views import lebenslagen as lebenslagen_view
 from sozialatlas.views import profile
 
@@ -64,7 +65,12 @@ with head:
         st.caption(md(privacy.rules().beschreibung()))
 svg = views.outline_svg(kreis, stand, f"Lage von {info['name']} in Thüringen")
 if svg:
-    pic.image(svg, caption=f"{info['name']} (hervorgehoben) in Thüringen", width=220)
+    a11y.svg_image(
+        pic,
+        svg,
+        alt=f"Umrisskarte Thüringens, {info['name']} hervorgehoben",
+        caption=f"{info['name']} (hervorgehoben) in Thüringen",
+    )
 
 for ll in lebenslagen.itertuples():
     grp = rows[rows["lebenslage"] == ll.id]
@@ -72,8 +78,16 @@ for ll in lebenslagen.itertuples():
     if grp.empty:
         st.info(lebenslagen_view.needed_data(ll.id), icon=":material/info:")
         continue
-    table = profile.display_table(grp)
-    st.table(table.set_index("Indikator"))
+    has = grp[profile.with_value(grp)]
+    if has.empty:
+        st.info(f"Für {md(info['name'])} liegt in dieser Lebenslage kein Wert vor (keine Daten).")
+    else:
+        table = profile.display_table(has)
+        st.table(md_table(table.set_index("Indikator")))
+    ohne = grp.loc[~profile.with_value(grp), "name"].tolist()
+    if ohne:
+        # indicators other Kreise have (ThOnSA, Jena): named once, not as rows of "keine Daten"
+        st.caption(md(f"Keine Daten für {info['name']}: {', '.join(ohne)}."))
     hinweise = [f"{n}: {h}" for n, h in zip(grp["name"], grp["hinweis"]) if isinstance(h, str)]
     if grp["umgerechnet"].any():
         hinweise.insert(0, "* umgerechnet auf den gewählten Gebietsstand.")
@@ -82,7 +96,7 @@ for ll in lebenslagen.itertuples():
             for h in hinweise:
                 st.text(h)
 
-st.subheader("Herunterladen")
+st.header("Herunterladen")
 # Sources of the figures shown (a row without a value cites nothing).
 quellen = sorted({q for q in rows.loc[rows["wert"].notna(), "quelle"].dropna()})
 sources = data.sources(tuple(quellen))
@@ -106,10 +120,28 @@ st.download_button(
     on_click="ignore",
     icon=":material/download:",
 )
-st.caption(
-    "Das Dokument ist in sich abgeschlossen (keine externen Inhalte) und druckfreundlich; als PDF "
-    "speichern Sie es über „Drucken“ im Browser."
-)
+st.caption("Das Dokument ist in sich abgeschlossen (keine externen Inhalte) und druckfreundlich.")
+# Kreisprofil as a real PDF (Typst; A4, Lebenslagen, Trend, Monitoring, Quellen): built on demand, it takes seconds.
+if st.button("Kreisprofil als PDF erstellen", key="steckbrief_pdf_btn", icon=":material/picture_as_pdf:"):
+    st.session_state["_steckbrief_pdf_fuer"] = (kreis, stand)
+if st.session_state.get("_steckbrief_pdf_fuer") == (kreis, stand):
+    from sozialatlas.ui import praesentation as praes_ui
+
+    st.download_button(
+        "Kreisprofil als PDF herunterladen",
+        praes_ui.kreis_pdf(
+            kreis,
+            stand,
+            formatting.datum(date.today().isoformat()),
+            common.GEO_ATTRIBUTION,
+            praes_ui.base_url() + f"/kreisprofil?kreis={kreis}&gebietsstand={gebietsstand.URL_VALUE[stand]}",
+        ),
+        file_name=f"kreisprofil_{kreis}_{gebietsstand.URL_VALUE[stand]}_kreise.pdf",
+        mime="application/pdf",
+        key="steckbrief_pdf",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 meta = {
     "Kreis": f"{info['name']} ({kreis})",
     "Gebietsstand": gebietsstand.LABEL[stand],

@@ -4,7 +4,7 @@ import streamlit as st
 
 from sozialatlas import paths
 from sozialatlas.render import charts, classify, exports, formatting
-from sozialatlas.ui import common, data, downloads, mapcontrols, urlstate
+from sozialatlas.ui import a11y, common, data, downloads, htmltable, mapcontrols, state, svgmap, urlstate, views
 from sozialatlas.ui import kreisvergleich as kvdata
 from sozialatlas.ui.plain import md
 from sozialatlas.views import kreisvergleich as kv
@@ -55,29 +55,56 @@ def _clear() -> None:
 st.title("Kreisvergleich")
 
 inds, ll, lebenslage_of = common.kreis_indicators()
-if "lebenslage" not in st.session_state and st.query_params.get("indikator") in lebenslage_of:
+# What a link asked for and the atlas does not have (rolled-back indicator, jahr=1800, unknown Kreis):
+# shown at the top, never silently replaced by the default view.
+problems: list[str] = []
+link_warning = st.container()
+q = st.query_params
+ll_name = dict(zip(ll["id"], ll["name"]))
+ind_name = dict(zip(inds["id"], inds["name"]))
+if "lebenslage" not in st.session_state and q.get("indikator") in lebenslage_of:
     # a link may name only the indicator: its Lebenslage follows from the catalogue
-    st.session_state["lebenslage"] = lebenslage_of[st.query_params["indikator"]]
-urlstate.seed("lebenslage", urlstate.choice(ll["id"]))
+    st.session_state["lebenslage"] = lebenslage_of[q["indikator"]]
+wish_ind = q.get("indikator")
+state.choose(
+    "lebenslage",
+    list(ll["id"]),
+    wish=q.get("lebenslage"),
+    default=kv.START_LEBENSLAGE,
+    what="Lebenslage",
+    label=ll_name.get,
+    problems=problems,
+)
 
 c1, c2, c3, c4 = st.columns([2, 3, 2, 1])
-lebenslage = c1.selectbox("Lebenslage", ll["id"], format_func=dict(zip(ll["id"], ll["name"])).get, key="lebenslage")
+lebenslage = c1.selectbox("Lebenslage", ll["id"], format_func=ll_name.get, key="lebenslage")
 auswahl = inds[inds["lebenslage"] == lebenslage]
-urlstate.seed("indikator", urlstate.choice(auswahl["id"]))
-indikator = c2.selectbox(
-    "Indikator", auswahl["id"], format_func=dict(zip(auswahl["id"], auswahl["name"])).get, key="indikator"
+state.choose(
+    "indikator",
+    list(auswahl["id"]),
+    wish=wish_ind,
+    default=kv.default_indicator(views.completeness(), lebenslage, auswahl["id"]),
+    what="Indikator",
+    label=ind_name.get,
+    problems=problems,
 )
+indikator = c2.selectbox("Indikator", auswahl["id"], format_func=ind_name.get, key="indikator")
 row = auswahl[auswahl["id"] == indikator].iloc[0]
 ind = kv.Indicator.from_row(row.to_dict())
 
 per = data.periods(indikator, "kreis")
 jahre = kv.years(per)
-urlstate.seed("jahr", urlstate.choice(jahre))
+state.choose("jahr", jahre, wish=q.get("jahr"), default=kv.default_year(per), what="Jahr", problems=problems)
 jahr = int(c4.selectbox("Jahr", jahre, key="jahr"))
 
 # The Gebietsstand follows the source (no conversion) until the user or a link chooses one.
 if "gebietsstand" not in st.session_state:  # first run of the page: a link names it or not
-    st.session_state["_kv_stand_gewaehlt"] = st.query_params.get("gebietsstand") in kv.STAND_BY_URL
+    st.session_state["_kv_stand_gewaehlt"] = q.get("gebietsstand") in kv.STAND_BY_URL
+    if q.get("gebietsstand") and q.get("gebietsstand") not in kv.STAND_BY_URL:
+        problems.append(
+            f"Gebietsstand „{q.get('gebietsstand')}“ aus dem Link gibt es nicht (22 oder 23); gezeigt wird der "
+            "Gebietsstand der Quelle."
+        )
 urlstate.seed("gebietsstand", urlstate.choice(kv.STAND_BY_URL))
 if not st.session_state.get("_kv_stand_gewaehlt"):
     st.session_state["gebietsstand"] = kv.URL_BY_STAND[kv.native_stand(per, jahr)]
@@ -92,18 +119,30 @@ stand_url = c3.radio(
 )
 stand = kv.STAND_BY_URL[stand_url]
 
+brueche = views.brueche(indikator)
+frueher, ohne_vergleich = kv.comparison_years(indikator, jahre, jahr, brueche)
+wish_vergleich = q.get("vergleich") if "vergleich" not in st.session_state else None
+if wish_vergleich and wish_vergleich not in {str(j) for j in frueher}:
+    # across a series break, for GISD, or a year without data: say which and why
+    problems.append(
+        f"Vergleichsjahr „{wish_vergleich}“ aus dem Link ist hier nicht möglich"
+        + (f": {ohne_vergleich}" if ohne_vergleich else ".")
+        + " Gezeigt wird die Ansicht ohne Vergleichsjahr."
+    )
 with st.expander("Vergleichsjahr, Kreistyp, Klassen und Farben"):
     o1, o2, o3 = st.columns(3)
-    frueher = [j for j in jahre if j < jahr]
-    urlstate.seed("vergleich", urlstate.choice(frueher))
+    state.choose("vergleich", frueher, wish=q.get("vergleich"), nullable=True, what="Vergleichsjahr")
     vorher = o1.selectbox(
         "Veränderung gegenüber",
         frueher,
         index=None,
         key="vergleich",
         placeholder="kein Vergleichsjahr",
+        disabled=not frueher,
         help="Zeigt in Tabelle und Profil die Veränderung seit diesem Jahr; Anzahlen auch in %.",
     )
+    if ohne_vergleich:
+        o1.caption(md(ohne_vergleich))
     messgroesse = "wert"
     if vorher:
         urlstate.seed("karte", urlstate.choice(kv.MESSGROESSEN))
@@ -119,9 +158,14 @@ with st.expander("Vergleichsjahr, Kreistyp, Klassen und Farben"):
 
 # --- data -------------------------------------------------------------------------------------------
 
-vals, note, refusal = kvdata.values_on(indikator, jahr, stand)
+refusal = kv.no_conversion(row.get("quelle"), per, stand)
+if refusal:
+    vals, note = None, None
+else:
+    vals, note, refusal = kvdata.values_on(indikator, jahr, stand)
 if vals is None:
-    st.subheader(md(f"{ind.name} {jahr}"))
+    state.show_problems(link_warning, problems)
+    st.header(md(f"{ind.name} {jahr}"))
     st.warning(md(refusal))
     st.info(f"Bitte den Gebietsstand „{kv.STAND_LABEL[kv.URL_BY_STAND[kv.native_stand(per, jahr)]]}“ wählen.")
     for key, value in (
@@ -139,7 +183,17 @@ if vorher:
 land = data.land_value(indikator, jahr)
 
 kreis_names = kvdata.kreise(stand)
-urlstate.seed(KREIS, urlstate.choice(kreis_names))
+kreis_problems: list[str] = []
+state.choose(
+    KREIS,
+    list(kreis_names),
+    wish=q.get(KREIS),
+    nullable=True,
+    what="Kreis",
+    label=kreis_names.get,
+    problems=kreis_problems,
+)
+state.show_problems(link_warning, problems + kreis_problems)
 selected = st.session_state.get(KREIS) if st.session_state.get(KREIS) in kreis_names else None
 
 view_args = dict(
@@ -164,7 +218,7 @@ except classify.ClassificationError as err:
 titel = f"{ind.name} {jahr}" + (f", Veränderung seit {vorher}" if messgroesse == "veraenderung" else "")
 # Name, definition and formula come from the catalogue, which imports extend: shown as typed, never as
 # Markdown (sozialatlas.ui.plain.md).
-st.subheader(md(titel))
+st.header(md(titel))
 definition = row.get("definition") if isinstance(row.get("definition"), str) else ""
 formel = row.get("formel") if isinstance(row.get("formel"), str) and row.get("formel") else None
 st.caption(md(definition + (f" Formel: {formel}." if formel else "")))
@@ -215,14 +269,12 @@ with right:
                     query_params={"kreis": selected},
                 )
     # A real HTML table (not a canvas grid), so screen readers and keyboard users get every value.
-    styled = view.table.style
-    if selected:
-        marked = f"▶ {kreis_names[selected]}"
-        mark = "background-color: #fff3b0; font-weight: bold"
-        styled = styled.apply(lambda r: [mark if r.name == marked else "" for _ in r], axis=1).apply_index(
-            lambda names: [mark if n == marked else "" for n in names]
-        )
-    st.table(styled)
+    # One HTML table, not st.table's Markdown cells (≈ 15× cheaper to paint; benchmarks/browser.py).
+    htmltable.show(
+        view.table,
+        caption=f"{titel}: Kreise in Rangfolge",
+        highlight=f"▶ {kreis_names[selected]}" if selected else None,
+    )
     st.caption(
         " ".join(
             t
@@ -239,26 +291,62 @@ with right:
 
 with left:
     map_key = f"karte_{_gen()}"
-    st.pydeck_chart(
-        kv.deck(view, jahr=jahr, vorher=vorher, selected=selected),
-        height=560,
-        key=map_key,
-        on_select=lambda: _on_map(map_key),
-        selection_mode="single-object",
-    )
+    map_label = f"Karte der Kreise: {titel}. Dieselben Werte stehen in der Tabelle."
+    # a static SVG by default (software WebGL costs seconds on PCs without GPU); the pydeck map on request
+    interaktiv = svgmap.interactive()
+    if not interaktiv:
+        g = view.features
+        svgmap.show(
+            g["schluessel"],
+            list(g.geometry),
+            [view.fill[k] for k in g["schluessel"]],
+            svgmap.titles_from(g.drop(columns="geometry"), kv.tooltip_lines(jahr, vorher)),
+            label=map_label,
+            selected=[selected] if selected else None,
+        )
+    else:
+        # an accessible name instead of MapLibre's "Map"; the table beside it holds the same values
+        with a11y.map_region(map_label):
+            st.pydeck_chart(
+                kv.deck(view, jahr=jahr, vorher=vorher, selected=selected),
+                height=560,
+                key=map_key,
+                on_select=lambda: _on_map(map_key),
+                selection_mode="single-object",
+            )
     legend_chart = mapcontrols.legend(view.classes, einheit=view.mess_einheit, gebiet_plural="Kreise", title=titel)
     for text in view.notes:
         st.caption(text)
     if view.geheimhaltung:
         st.caption(md(view.geheimhaltung))
     st.caption(
-        f"Klassen: {classify.SCHEMES[view.classes.scheme]}. Kreis anklicken zum Hervorheben, "
-        "erneut anklicken zum Aufheben."
+        f"Klassen: {classify.SCHEMES[view.classes.scheme]}. "
+        + (
+            "Kreis anklicken zum Hervorheben, erneut anklicken zum Aufheben."
+            if interaktiv
+            else "Kreis über „Kreis hervorheben“ oder die Rangfolge wählen; Klicken auf der Karte: "
+            "„Interaktive Karte“ einschalten."
+        )
     )
 
 rang_key = f"rang_{_gen()}"
-ranking = kv.ranking_chart(view, ind, title=f"Rangfolge: {titel}", selected=selected)
+ranking = kv.ranking_chart(
+    view,
+    ind,
+    title=f"Rangfolge: {titel}",
+    selected=selected,
+    jahr=f"{vorher}–{jahr}" if messgroesse == "veraenderung" else jahr,
+)
 st.altair_chart(ranking, width="stretch", key=rang_key, on_select=lambda: _on_bar(rang_key), selection_mode="pick")
+# the chart's text alternative with its key figures (WCAG 1.1.1)
+a11y.chart_alt(
+    charts.ranking_summary(
+        view.vals[view.shown][["name", "messwert"]].rename(columns={"messwert": "wert"}),
+        einheit=view.mess_einheit,
+        dezimalen=view.mess_dezimalen,
+        land_wert=view.reference,
+    )
+)
 # Kreise without a bar are listed by name: gesperrt ones apart from those without data.
 ohne_balken = kv.without_bar(view)
 for text in ohne_balken:
@@ -288,19 +376,29 @@ quelle_text = (
 )
 with st.expander("Herunterladen: Tabelle, Rangfolge, Legende, Karte"):
     downloads.table_buttons(view.export, meta, basename=basis, key="kv_tabelle", sheet_name=f"{ind.name} {jahr}")
+    # Export charts are built only when a download is clicked (a function, not a chart).
     downloads.chart_buttons(
-        charts.with_source(ranking, f"Rangfolge: {titel}", quelle_text),
+        lambda: charts.with_source(ranking, f"Rangfolge: {titel}", quelle_text),
         basename=f"{basis}_rangfolge",
         key="kv_rang",
         label="Rangfolge",
     )
-    downloads.chart_buttons(legend_chart, basename=f"{basis}_legende", key="kv_legende", label="Legende")
-    map_export = charts.map_with_legend(
-        charts.map_chart(view.features, [view.fill[k] for k in view.features["schluessel"]], selected=selected),
-        charts.classes_legend(view.classes, einheit=view.mess_einheit, gebiet_plural="Kreise", standalone=False),
-    )
     downloads.chart_buttons(
-        charts.with_source(map_export, titel, quelle_text + [common.GEO_ATTRIBUTION]),
+        lambda: charts.with_source(legend_chart, f"Legende: {titel}", quelle_text),  # Quelle/Lizenz/Stand too
+        basename=f"{basis}_legende",
+        key="kv_legende",
+        label="Legende",
+    )
+
+    def map_export():
+        chart = charts.map_with_legend(
+            charts.map_chart(view.features, [view.fill[k] for k in view.features["schluessel"]], selected=selected),
+            charts.classes_legend(view.classes, einheit=view.mess_einheit, gebiet_plural="Kreise", standalone=False),
+        )
+        return charts.with_source(chart, titel, quelle_text + [common.GEO_ATTRIBUTION])
+
+    downloads.chart_buttons(
+        map_export,
         basename=f"{basis}_karte",
         key="kv_karte",
         label="Karte",

@@ -5,10 +5,11 @@ import streamlit as st
 from sozialatlas.areas import gebietsstand
 from sozialatlas.protection import privacy
 from sozialatlas.render import formatting, tables
-from sozialatlas.ui import common, data, urlstate, views
+from sozialatlas.ui import common, data, state, urlstate, views
 from sozialatlas.ui.plain import md
+from sozialatlas.ui.plain import table as md_table
+from sozialatlas.views import kreisvergleich, profile
 from sozialatlas.views import lebenslagen as lebenslagen_view
-from sozialatlas.views import profile
 
 DELTA_COLOR = {"hoeher_besser": "normal", "hoeher_schlechter": "inverse", "neutral": "off"}
 
@@ -21,7 +22,17 @@ st.caption(
 
 ll = data.lebenslagen()
 ll_name = dict(zip(ll["id"], ll["name"]))
-urlstate.seed("lebenslage", urlstate.choice(ll["id"]))
+link_warning = st.container()  # what a link asked for and is not there (filled further down)
+lebenslage_problem: list[str] = []
+state.choose(
+    "lebenslage",
+    list(ll["id"]),
+    wish=st.query_params.get("lebenslage"),
+    what="Lebenslage",
+    label=ll_name.get,
+    problems=lebenslage_problem,
+)
+state.show_problems(link_warning, lebenslage_problem)
 lebenslage = st.radio("Lebenslage", list(ll["id"]), format_func=ll_name.get, horizontal=True, key="lebenslage")
 urlstate.publish("lebenslage", lebenslage)
 
@@ -62,6 +73,8 @@ def _draw_card(c: dict) -> None:
             help=md(c["definition"]),
         )
         lines = []
+        if c.get("bruch_text"):
+            lines.append(f"**{md(c['bruch_text'])}**")
         if trend:
             lines.append(f"**Entwicklung:** {md(trend['text'])}")
         elif c["land_wert"] is not None:
@@ -83,7 +96,7 @@ def _draw_card(c: dict) -> None:
             else:
                 lines.append(f"**Kreise {sp['jahr']}:** kein Kreis mit Wert{gesperrt}")
         else:
-            ebenen = ", ".join(c["ebenen"]) or "keine"
+            ebenen = formatting.ebenen_text(c["ebenen"]) or "keine"
             lines.append(f"**Kreise:** keine Daten (vorhanden auf Ebene: {md(ebenen)})")
         stand = formatting.datum(c["land_stand"]) if c["land_stand"] else (sp["stand"] if sp else "–")
         lines.append(f"Stand: {md(stand or '–')} · Quelle: {md(c['quelle_titel'] or '–')}")
@@ -103,9 +116,17 @@ if not mit_kreis:
     common.attribution([c["quelle"] for c in cards])
     st.stop()
 ind_name = {c["id"]: c["name"] for c in mit_kreis}
-urlstate.seed("indikator", urlstate.choice(ind_name))
-if st.session_state.get("indikator") not in ind_name:
-    st.session_state.pop("indikator", None)
+problems: list[str] = []
+state.choose(
+    "indikator",
+    list(ind_name),
+    wish=st.query_params.get("indikator"),
+    # a complete, current indicator (all Kreise and Thüringen), not the alphabetically first
+    default=kreisvergleich.default_indicator(views.completeness(), lebenslage, list(ind_name)),
+    what="Indikator",
+    label=ind_name.get,
+    problems=problems,
+)
 indikator = st.selectbox("Indikator", list(ind_name), format_func=ind_name.get, key="indikator")
 c = next(x for x in mit_kreis if x["id"] == indikator)
 sp = c["spread"]
@@ -114,11 +135,12 @@ vals = data.values(indikator, "kreis", stand, sp["jahr"])
 left, right = st.columns([3, 2])
 with left:
     st.subheader(f"{md(c['name'])}: Kreise {sp['jahr']}")
-    st.caption(f"{gebietsstand.LABEL[stand]} · Stand: {md(sp['stand'] or '–')} · Quelle: {md(sp['quelle_titel'])}")
+    stand_text = " / ".join(formatting.datum(x) for x in (sp["stand"] or "–").split(" / "))
+    st.caption(f"{gebietsstand.LABEL[stand]} · Stand: {md(stand_text)} · Quelle: {md(sp['quelle_titel'])}")
     table = tables.sort_for_display(
         tables.region_table(vals, einheit=c["einheit"], dezimalen=c["dezimalen"], ebene_label="Kreis")
     )
-    st.table(table.set_index(table.columns[0]))
+    st.table(md_table(table.set_index(table.columns[0])))
     gesperrt = vals[vals["status"].eq(formatting.GESPERRT)]
     if not gesperrt.empty:
         st.caption(
@@ -132,9 +154,14 @@ with left:
 
 with right:
     kreis_name = dict(zip(vals["schluessel"], vals["name"]))
-    urlstate.seed("kreis", urlstate.choice(kreis_name))
-    if st.session_state.get("kreis") not in kreis_name:
-        st.session_state.pop("kreis", None)
+    state.choose(
+        "kreis",
+        list(kreis_name),
+        wish=st.query_params.get("kreis"),
+        what="Kreis",
+        label=kreis_name.get,
+        problems=problems,
+    )
     kreis = st.selectbox("Kreis", list(kreis_name), format_func=kreis_name.get, key="kreis")
     st.page_link(
         "app_pages/kreisprofil.py",
@@ -150,17 +177,22 @@ with right:
     )
 urlstate.publish("indikator", indikator)
 urlstate.publish("kreis", kreis)
+state.show_problems(link_warning, problems)
 
 st.subheader(f"Gemeinden in {md(kreis_name[kreis])}")
 jahre = views.gemeinde_years(indikator)
 if not jahre:
     st.info(
-        f"„{md(c['name'])}“ liegt nicht auf Gemeindeebene vor (vorhanden auf Ebene: {', '.join(c['ebenen'])}). "
+        f"„{md(c['name'])}“ liegt nicht auf Gemeindeebene vor (vorhanden auf Ebene: "
+        f"{formatting.ebenen_text(c['ebenen'])}). "
         "Für die Gemeinden gibt es daher keine Daten.",
         icon=":material/info:",
     )
     quellen = [c["quelle"]]
 else:
+    warnung = lebenslagen_view.gemeinde_warning(indikator)
+    if warnung:
+        st.warning(warnung, icon=":material/warning:")
     jahr = st.selectbox("Jahr (Gemeinden)", jahre, key="gemeinde_jahr")
     gem = views.gemeinden(indikator, kreis, stand, int(jahr))
     if gem.empty:
@@ -175,10 +207,10 @@ else:
         gt = tables.sort_for_display(
             tables.region_table(gem, einheit=c["einheit"], dezimalen=c["dezimalen"], ebene_label="Gemeinde")
         )
-        st.table(gt.set_index(gt.columns[0]))
+        st.table(md_table(gt.set_index(gt.columns[0])))
         if gem["status"].eq(formatting.GESPERRT).any():
             st.caption(md(privacy.rules().beschreibung()))
-        hinweise = sorted({h for h in gem["hinweis"].dropna()})
+        hinweise = sorted({formatting.nutzer_hinweis(h) for h in gem["hinweis"]} - {""})
         if hinweise:
             with st.expander(f"Hinweise zu den Gemeindewerten ({len(hinweise)})"):
                 for h in hinweise:

@@ -1,10 +1,13 @@
 """Start page: what the atlas holds (coverage, Stand, sources)."""
 
+import pandas as pd
 import streamlit as st
 
 from sozialatlas.render import formatting
 from sozialatlas.store import info
-from sozialatlas.ui import common, data
+from sozialatlas.ui import common, data, htmltable
+from sozialatlas.ui.plain import md
+from sozialatlas.views import lebenslagen as lebenslagen_view
 
 st.title("Sozialatlas Thüringen")
 st.markdown(
@@ -26,21 +29,31 @@ c2.metric("Gemeinden", formatting.zahl(s["regions"]["gemeinde"].get("2021-12-31"
 c3.metric("Indikatoren", formatting.zahl(s["indicators"]))
 c4.metric("Werte", formatting.zahl(s["observations"]))
 
-st.subheader("Indikatoren nach Lebenslagen")
+st.header("Indikatoren nach Lebenslagen")
 cov = data.coverage()
-for lebenslage, grp in cov.groupby("lebenslage", sort=False):
-    with st.expander(f"{lebenslage} ({len(grp)} Indikatoren)"):
-        st.dataframe(
-            grp.assign(
-                Zeitraum=[
-                    f"{int(a)}–{int(b)}" if a == a and a != b else (str(int(a)) if a == a else "–")
-                    for a, b in zip(grp["von"], grp["bis"])
-                ]
-            )[["indikator", "einheit", "ebenen", "Zeitraum", "quelle"]].rename(
-                columns={"indikator": "Indikator", "einheit": "Einheit", "ebenen": "Ebenen", "quelle": "Quelle"}
+# All seven Lebenslagen, in their order — one without indicators says so instead of silently missing.
+for ll in data.lebenslagen().itertuples():
+    grp = cov[cov["lebenslage"] == ll.name]
+    grp = grp[grp["id"].notna()] if "id" in grp else grp
+    with st.expander(f"{md(ll.name)} ({len(grp)} Indikatoren)"):
+        if grp.empty:
+            st.info(lebenslagen_view.needed_data(ll.id), icon=":material/info:")
+            continue
+        htmltable.show(
+            pd.DataFrame(
+                {
+                    "Indikator": grp["indikator"].to_numpy(),
+                    "Einheit": grp["einheit"].fillna("").to_numpy(),
+                    "Ebenen": [formatting.ebenen_text(e) for e in grp["ebenen"]],
+                    "Zeitraum": [
+                        f"{int(a)}–{int(b)}" if a == a and a != b else (str(int(a)) if a == a else "–")
+                        for a, b in zip(grp["von"], grp["bis"])
+                    ],
+                    "Quelle": grp["quelle"].fillna("–").to_numpy(),
+                }
             ),
-            hide_index=True,
-            width="stretch",
+            caption=f"{ll.name}: Indikatoren mit Ebenen, Zeitraum und Quelle",
+            row_header="Indikator",
         )
 
 st.page_link("app_pages/kreisvergleich.py", label="Zum Kreisvergleich", icon=":material/map:")

@@ -4,8 +4,9 @@ the atlas indicators that can monitor each Lebenslage."""
 import streamlit as st
 
 from sozialatlas.render import maps
-from sozialatlas.ui import common, data, downloads, urlstate, views
-from sozialatlas.ui.views import md
+from sozialatlas.ui import a11y, common, data, downloads, urlstate, views
+from sozialatlas.ui.plain import md
+from sozialatlas.ui.plain import table as md_table
 from sozialatlas.views import strategies
 
 QUELLE_META = {"Quelle": strategies.QUELLE, "Lizenz": strategies.LIZENZ, "Stand": strategies.STAND_TEXT}
@@ -38,16 +39,17 @@ fill = strategies.fill_colours(status.set_index("schluessel").loc[shapes["schlue
 deck = maps.choropleth(shapes, fill, ["{name}", "{titel}", "Beschlossen am: {beschlossen_text}"], layer_id="strategien")
 left, right = st.columns([3, 2])
 with left:
-    st.pydeck_chart(deck, height=560, key="strategie_karte")
+    with a11y.map_region("Karte der Kreise mit beschlossener Armutspräventionsstrategie; Tabelle daneben"):
+        st.pydeck_chart(deck, height=560, key="strategie_karte")
     st.altair_chart(strategies.legend_chart(status), width="content")
 with right:
     table = status.sort_values("name")[["name", "titel", "beschlossen_text"]].rename(
         columns={"name": "Kreis", "titel": "Strategie", "beschlossen_text": "Beschlossen am"}
     )
-    st.table(table.set_index("Kreis"))
+    st.table(md_table(table.set_index("Kreis")))
 
 with st.expander("Alle Strategien mit Gremium und Schwerpunkten", expanded=False):
-    st.table(d["tabelle"].set_index("Kreis / Stadt"))
+    st.table(md_table(d["tabelle"].set_index("Kreis / Stadt")))
     downloads.table_buttons(
         d["tabelle"], QUELLE_META, basename="armutspraeventionsstrategien", key="strat_tab", sheet_name="Strategien"
     )
@@ -71,7 +73,7 @@ with c1:
 with c2:
     t = strategies.goals_table(nen_plot.rename(columns={"lebenslage_text": "ziel"}))
     t.columns = ["Lebenslage", f"Strategien (von {gesamt})" if gesamt else "Strategien"]
-    st.table(t.set_index("Lebenslage"))
+    st.table(md_table(t.set_index("Lebenslage")))
 quelle_caption()
 
 # --- goals per Lebenslage ------------------------------------------------------------------------------------
@@ -93,7 +95,7 @@ else:
         width="stretch",
     )
     zt = strategies.goals_table(ziele)
-    st.table(zt.set_index("Ziel"))
+    st.table(md_table(zt.set_index("Ziel")))
     if ziele["nennungen"].isna().any():
         st.caption(
             "„keine Angabe“: die Zahl der Strategien ist in der Quelle nicht lesbar überliefert; sie "
@@ -102,7 +104,7 @@ else:
     downloads.table_buttons(zt, QUELLE_META, basename=f"ziele_{lebenslage}", key="ziele_tab", sheet_name="Ziele")
 quelle_caption()
 
-st.subheader(f"Indikatoren im Atlas für {ll_name[lebenslage]}")
+st.subheader(f"Indikatoren im Atlas für {md(ll_name[lebenslage])}")
 mon = d["indikatoren"][d["indikatoren"]["lebenslage"] == lebenslage]
 if mon.empty:
     from sozialatlas.views import lebenslagen as lebenslagen_view
@@ -113,10 +115,10 @@ else:
     mt = mt[["indikator", "ebenen", "Zeitraum", "quelle"]].rename(
         columns={"indikator": "Indikator", "ebenen": "Ebenen", "quelle": "Quelle"}
     )
-    st.table(mt.set_index("Indikator"))
+    st.table(md_table(mt.set_index("Indikator")))
 st.page_link(
     "app_pages/lebenslagen.py",
-    label=f"Zur Lebenslage {ll_name[lebenslage]}",
+    label=f"Zur Lebenslage {md(ll_name[lebenslage])}",
     icon=":material/diversity_3:",
     query_params={"lebenslage": lebenslage},
 )

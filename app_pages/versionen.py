@@ -6,7 +6,9 @@ import streamlit as st
 from sozialatlas.errors import SozialatlasError
 from sozialatlas.store import versions
 from sozialatlas.ui import auth, data
+from sozialatlas.ui.plain import frame as plain_frame
 from sozialatlas.ui.plain import md
+from sozialatlas.ui.plain import table as md_table
 
 st.title("Versionen")
 wer = auth.require_admin()
@@ -51,9 +53,9 @@ table = pd.DataFrame(
 )
 st.caption("Zeilen neu/geändert/entfernt zählen Werte und Planungsraum-Zuordnungen, wie Leser sie sehen.")
 # A real HTML table: screen readers get every cell; texts from data are shown as text.
-st.table(table.set_index("Version"))
+st.table(md_table(table.set_index("Version")))
 
-st.subheader("Einzelheiten")
+st.header("Einzelheiten")
 by_id = {int(r["id"]): r for r in rows}
 gewaehlt = st.selectbox(
     "Version", list(by_id), key="versionen_detail", format_func=lambda v: f"Version {v}: {versions.title(by_id[v])}"
@@ -69,12 +71,12 @@ for table_name in ("beobachtung", "indikator", "planungsraum_definition", "planu
         drop = [c for c in ("version_id", "beispiel", "geom") if c in added.columns]
         if not added.empty:
             st.caption("Hinzugekommen")
-            st.dataframe(added.drop(columns=drop).head(500), hide_index=True, width="stretch")
+            st.dataframe(plain_frame(added.drop(columns=drop).head(500)), hide_index=True, width="stretch")
         if not removed.empty:
             st.caption("Ersetzt oder entfernt (bleibt in der Versionsgeschichte erhalten)")
-            st.dataframe(removed.drop(columns=drop).head(500), hide_index=True, width="stretch")
+            st.dataframe(plain_frame(removed.drop(columns=drop).head(500)), hide_index=True, width="stretch")
 
-st.subheader("Zurücksetzen")
+st.header("Zurücksetzen")
 ziele = [0] + sorted((v for v in by_id if v < aktuell), reverse=True)
 ziel = st.selectbox(
     "Zurücksetzen auf den Stand nach",
@@ -114,10 +116,18 @@ pending = st.session_state.get("versionen_bestaetigen")
 if pending is not None:
     ziel_text = "den Ausgangsstand" if pending == 0 else f"den Stand nach Version {pending}"
     spaeter = [v for v in by_id if v > pending]
+    nummern = sorted(spaeter)
+    # "der Version 2", "der Versionen 2 und 3", "der Versionen 2, 3 und 4"
+    welche = (
+        "späterer Versionen"
+        if not nummern
+        else f"der Version {nummern[0]}"
+        if len(nummern) == 1
+        else "der Versionen " + ", ".join(str(v) for v in nummern[:-1]) + f" und {nummern[-1]}"
+    )
     st.warning(
-        f"Wirklich auf {ziel_text} zurücksetzen? Die Änderungen der Versionen "
-        f"{', '.join(str(v) for v in sorted(spaeter))} werden zurückgenommen. Das Zurücksetzen wird als "
-        "neue Version gespeichert und lässt sich selbst wieder zurücknehmen."
+        f"Wirklich auf {ziel_text} zurücksetzen? Die Änderungen {welche} werden zurückgenommen. "
+        "Das Zurücksetzen wird als neue Version gespeichert und lässt sich selbst wieder zurücknehmen."
     )
     c1, c2 = st.columns(2)
     c1.button("Ja, zurücksetzen", type="primary", key="versionen_ja", on_click=_answer, args=(True,))

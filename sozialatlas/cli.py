@@ -1,4 +1,4 @@
-"""Command line: `python -m sozialatlas etl|build|info|import|publish`."""
+"""Command line: `python -m sozialatlas etl|build|info|import|passwort|publish|export`."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _cmd_etl(args) -> int:
 def _cmd_build(args) -> int:
     from sozialatlas.store import db
 
-    path = db.build(args.db, progress=lambda t: print(t, file=sys.stderr))
+    path = db.build(args.db, progress=lambda t: print(t, file=sys.stderr), neu=args.neu)
     print(path)
     return 0
 
@@ -68,9 +68,10 @@ CSV: UTF-8 oder Windows-1252, Trennzeichen ; , oder Tab, Dezimalkomma oder -punk
 
 Metadaten: als Optionen oder in einer JSON- oder TOML-Datei (--meta), Optionen haben Vorrang, z. B.
   {"name": "Kinder in Bedarfsgemeinschaften", "lebenslage": "familie", "einheit": "Prozent",
-   "polaritaet": "hoeher_schlechter", "quelle": "Jobcenter Gotha", "stand": "31.12.2023",
+   "art": "quote", "polaritaet": "hoeher_schlechter", "quelle": "Jobcenter Gotha", "stand": "31.12.2023",
    "lizenz": "intern"}
-Ein neuer Indikator braucht Name, Lebenslage, Einheit, Wertungsrichtung, Quelle, Stand und Lizenz;
+Ein neuer Indikator braucht Name, Lebenslage, Einheit, Art der Werte (--art anzahl|quote|index),
+Wertungsrichtung, Quelle, Stand und Lizenz; Anzahlen werden summiert und kleine Fallzahlen gesperrt;
 Werte für einen vorhandenen Indikator (--id) brauchen Quelle (Kennung einer vorhandenen Quelle) und
 Stand. Stand „31.12.“ ohne Jahr wird je Jahr ergänzt (2019-12-31, 2020-12-31, …), ebenso
 „Jahresdurchschnitt“ (2019 (Jahresdurchschnitt), …).
@@ -91,7 +92,7 @@ META_OPTIONS = [
     ("--lizenz", "lizenz", "Lizenz bzw. Nutzungsbedingungen, z. B. dl-de/by-2-0 oder intern"),
     ("--definition", "definition", "Definition des Indikators (optional)"),
     ("--dezimalen", "dezimalen", "Nachkommastellen für die Anzeige (optional, 0–6)"),
-    ("--aggregation", "aggregation", "summe, quote oder keine (optional)"),
+    ("--aggregation", "aggregation", "summe, quote oder keine (statt --art; veraltet)"),
 ]
 
 
@@ -141,7 +142,7 @@ def _cmd_import(args) -> int:
         print(f"Fehler: Die Datei {path} gibt es nicht.", file=sys.stderr)
         return 2
     meta = _read_meta_file(args.meta) if args.meta else {}
-    for _opt, key, _help in META_OPTIONS:
+    for key in [k for _opt, k, _help in META_OPTIONS] + ["art"]:
         value = getattr(args, key)
         if value is not None:
             meta[key] = value
@@ -188,6 +189,28 @@ def _cmd_import(args) -> int:
     return 0
 
 
+def _cmd_passwort(args) -> int:
+    """Print the secrets.toml entry for a new admin password (salted scrypt); the password never shows."""
+    import getpass
+
+    from sozialatlas import settings
+
+    if args.stdin:  # for scripts: the password on standard input, one line
+        pw = sys.stdin.readline().rstrip("\n")
+    else:
+        pw = getpass.getpass("Neues Passwort für die Verwaltung: ")
+        if getpass.getpass("Noch einmal: ") != pw:
+            print("Fehler: Die beiden Eingaben stimmen nicht überein. Nichts ausgegeben.", file=sys.stderr)
+            return 2
+    if len(pw) < 10:
+        print("Fehler: Das Passwort ist zu kurz (mindestens 10 Zeichen).", file=sys.stderr)
+        return 2
+    print("# In .streamlit/secrets.toml eintragen (alte Einträge password_sha256/password löschen):")
+    print("[admin]")
+    print(f'password_scrypt = "{settings.hash_password(pw)}"')
+    return 0
+
+
 def _cmd_publish(args) -> int:
     import importlib
 
@@ -214,6 +237,35 @@ def _cmd_publish(args) -> int:
     return 0
 
 
+def _cmd_export(args) -> int:
+    from sozialatlas.render import datapackage
+    from sozialatlas.store import db
+    from sozialatlas.views import gesamtdownload
+
+    db_path = Path(args.db) if args.db else paths.default_db_path()
+    if not db_path.exists():
+        print(f"Fehler: Die Datenbank {db_path} fehlt: `python -m sozialatlas build` ausführen.", file=sys.stderr)
+        return 2
+    con = db.connect(db_path, read_only=True)
+    try:
+
+        def progress(i: int, n: int) -> None:
+            if i == n or i % 100 == 0:
+                print(f"» {i} von {n} Indikator-Jahren geprüft …", file=sys.stderr)
+
+        bundle = gesamtdownload.build(con, indikatoren=args.indikator or None, progress=progress)
+    finally:
+        con.close()
+    out = datapackage.write(bundle, Path(args.out))
+    print(
+        f"Gesamtdownload geschrieben: {out} ({len(bundle.beobachtungen)} Beobachtungen, "
+        f"{int((bundle.beobachtungen['status'] == 'gesperrt').sum())} gesperrt)"
+    )
+    for note in bundle.ausgelassen:
+        print(f"Nicht enthalten: {note}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sozialatlas", description="Sozialatlas Thüringen")
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -223,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_etl)
     p = sub.add_parser("build", help="DuckDB-Datei aus data/ und geodata/ bauen")
     p.add_argument("--db", default=None, help="Pfad der Datenbankdatei")
+    p.add_argument(
+        "--neu",
+        action="store_true",
+        help="eine beschädigte Datenbank beiseitelegen (.defekt-DATUM) und bewusst neu aufbauen",
+    )
     p.set_defaults(func=_cmd_build)
     p = sub.add_parser("info", help="Überblick über die Datenbank")
     p.add_argument("--db", default=None, help="Pfad der Datenbankdatei")
@@ -253,12 +310,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--meta", default=None, metavar="DATEI", help="Metadaten aus einer JSON- oder TOML-Datei")
     for opt, key, help_text in META_OPTIONS:
         p.add_argument(opt, dest=key, default=None, metavar="TEXT", help=help_text)
+    p.add_argument(
+        "--art",
+        dest="art",
+        default=None,
+        choices=["anzahl", "quote", "index"],
+        help="für einen neuen Indikator Pflicht: anzahl (summiert, kleine Fallzahlen gesperrt), quote oder index",
+    )
     p.add_argument("--wer", default=None, metavar="NAME", help="wer importiert (Standard: Benutzername)")
     p.set_defaults(func=_cmd_import)
+    p = sub.add_parser("passwort", help="Eintrag für ein neues Verwaltungspasswort (secrets.toml) erzeugen")
+    p.add_argument("--stdin", action="store_true", help="Passwort von der Standardeingabe lesen (für Skripte)")
+    p.set_defaults(func=_cmd_passwort)
     p = sub.add_parser("publish", help="schreibgeschützten Schnappschuss für die öffentliche Instanz schreiben")
     p.add_argument("--out", required=True, metavar="DATEI", help="Zieldatei des Schnappschusses")
     p.add_argument("--db", default=None, metavar="PFAD", help="Pfad der Verwaltungsdatenbank")
     p.set_defaults(func=_cmd_publish)
+    p = sub.add_parser("export", help="Gesamtdownload: alle Werte (nach der Geheimhaltung) als ZIP oder Ordner")
+    p.add_argument("--out", required=True, metavar="ZIP|ORDNER", help="Zieldatei (.zip) oder Zielordner")
+    p.add_argument("--db", default=None, metavar="PFAD", help="Pfad der Datenbank (öffentlich: der Schnappschuss)")
+    p.add_argument("--indikator", action="append", metavar="ID", help="nur diese Indikatoren (mehrfach möglich)")
+    p.set_defaults(func=_cmd_export)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

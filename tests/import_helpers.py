@@ -22,6 +22,8 @@ NEW_META = [
     "familie",
     "--einheit",
     "Personen",
+    "--art",
+    "anzahl",
     "--polaritaet",
     "hoeher_schlechter",
     "--quelle",

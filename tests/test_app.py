@@ -4,14 +4,19 @@ import json
 
 import pytest
 
+from sozialatlas.render import palettes
+from sozialatlas.ui import htmltable
+
 
 def _decks(at):
+    if not at.get("deck_gl_json_chart"):  # the pydeck map is behind „Interaktive Karte (Zoom, Klick)“
+        at.toggle(key="kartenart").set_value(True).run()
     return [json.loads(el.proto.json) for el in at.get("deck_gl_json_chart")]
 
 
 def _kreis_table(at):
     """The region table beside the map (the legend is a table too, with a 'Wertebereich' column)."""
-    tables = [t.value for t in at.table if t.value.index.name == "Kreis"]
+    tables = [t for t in htmltable.tables(at) if t.index.name == "Kreis"]
     assert len(tables) == 1
     return tables[0]
 
@@ -70,7 +75,7 @@ def test_kreise_without_data_read_keine_daten_never_zero(apptest, con):
     assert not (table[wert].isin(["0", "0,0", "0,00"])).any()
     layer = _decks(at)[0]["layers"][0]
     grey = [f for f in layer["data"]["features"] if f["properties"]["wert_text"] == "keine Daten"]
-    assert len(grey) == 8 and all(f["properties"]["fill"][:3] == [189, 189, 189] for f in grey)
+    assert len(grey) == 8 and all(f["properties"]["fill"][:3] == palettes.hex_to_rgba(palettes.KEINE_DATEN_FARBE)[:3] for f in grey)
     legend = _legend_table(at)
     assert legend.iloc[-1, 1] == "keine Daten" and legend.iloc[-1]["Kreise"] == 8
     # the value shown equals the published one, with a decimal comma

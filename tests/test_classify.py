@@ -67,7 +67,8 @@ def _ranges(labels):
     out = []
     for lab in labels:
         nums = [
-            float(n.replace(".", "").replace(",", ".")) for n in re.findall(r"-?[\d.]+(?:,\d+)?", lab.split(" (")[0])
+            float(n.replace(".", "").replace(",", ".").replace("\u2212", "-"))
+            for n in re.findall(r"[-\u2212]?[\d.]+(?:,\d+)?", lab.split(" (")[0])
         ]
         out.append(nums)
     return out
@@ -159,8 +160,8 @@ def test_diverging_classes_split_at_the_thueringen_value(con, scheme, k):
     if not odd:
         assert max(below) < min(above)
     # unfavourable side (above Thüringen for this indicator) is orange, the favourable side purple
-    assert mc.colours[-1] in ("#e66101", "#b35806", "#f1a340", "#fdb863")
-    assert mc.colours[0] in ("#5e3c99", "#542788", "#998ec3", "#b2abd2")
+    assert mc.colours[-1] in palettes.UNGUENSTIG_SEITE
+    assert mc.colours[0] in palettes.GUENSTIG_SEITE
     assert "Thüringen" in mc.direction and "ungünstiger" in mc.direction
 
 
@@ -195,3 +196,40 @@ def test_diverging_labels_are_symmetric_and_open_at_the_ends():
     middle = mc.labels[len(mc.labels) // 2]
     lo, hi = _ranges([middle])[0]
     assert (lo + hi) / 2 == pytest.approx(5)
+
+
+def test_negative_numbers_use_one_minus_sign_everywhere():
+    """Fault 15.7: 'U+2011'/'-' and '−' were mixed; every label, table and axis writes U+2212."""
+    from sozialatlas.render import formatting, mapclasses
+
+    assert formatting.zahl(-1.25, 2) == "\u22121,25"
+    assert formatting.zahl(-0.001, 1) == "0,0"  # no "−0,0"
+    mc = mapclasses.build(
+        [-3.0, -1.0, 0.5, 2.0, 4.0], mapclasses.ClassSettings("equal_interval", 4), polaritaet="neutral"
+    )
+    text = " ".join(mc.labels)
+    assert "\u2212" in text and "-" not in text and "\u2011" not in text
+
+
+def test_change_map_never_paints_an_improvement_in_the_neutral_colour():
+    """Fault 15.7: a change map in diverging colours had a white '−1,6 bis 1,6' class holding 11
+    improved Kreise; changes now have no middle class and the legend speaks of Zunahme/Abnahme."""
+    from sozialatlas.render import mapclasses
+
+    changes = [-3.0, -2.0, -1.5, -1.0, -0.5, -0.2, -0.1, 0.3, 1.2, 2.0, 3.1]
+    for scheme in ("quantile", "equal_interval", "std_mean", "fisher_jenks"):
+        mc = mapclasses.build(
+            changes,
+            mapclasses.ClassSettings(scheme, 5, None, True),
+            polaritaet="hoeher_schlechter",
+            reference=0.0,
+            dezimalen=1,
+            reference_phrase="0 (keine Veränderung)",
+            change=True,
+        )
+        fill = mc.fill
+        lower = {fill[i] for i, c in enumerate(changes) if c < 0}
+        upper = {fill[i] for i, c in enumerate(changes) if c > 0}
+        assert not lower & upper, scheme  # no colour holds both an improvement and a worsening
+        assert palettes.MITTE_FARBE not in lower | upper, scheme  # never the neutral centre
+        assert "Abnahme (günstiger)" in mc.direction and "keine Veränderung) (" not in mc.direction

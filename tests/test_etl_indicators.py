@@ -27,14 +27,16 @@ def ink():
 
 # --- seed publications -------------------------------------------------------------------------------
 
+
 def test_thonsa_alle_12_mal_15_werte_gleich_der_rohdatei(raw_dir):
     raw = _raw(raw_dir, "seed_publications", "thonsa_kreisprofile_2019.csv")
     obs = _obs("thonsa.csv")
     assert len(raw) == 180 and len(obs) == 180
     assert obs["schluessel"].nunique() == 15 and set(obs["gebietsstand"]) == {"bis-2021-06-30"}
     assert "16056" in set(obs["schluessel"])
-    m = raw.merge(obs, left_on=["ags", "indicator", "stand"], right_on=["schluessel", "indikator", "stand"],
-                  validate="one_to_one")
+    m = raw.merge(
+        obs, left_on=["ags", "indicator", "stand"], right_on=["schluessel", "indikator", "stand"], validate="one_to_one"
+    )
     assert len(m) == 180
     assert (m["value"].str.replace(",", ".").astype(float) == m["wert"].astype(float)).all()
     assert (m["jahr"] == m["stand"].str[:4]).all()
@@ -45,8 +47,10 @@ def test_lokosr_werte_gleich_der_rohdatei_und_land_als_land(raw_dir):
     raw = _raw(raw_dir, "seed_publications", "saalfeld_rudolstadt_2012_2015.csv")
     obs = _obs("lokosr.csv")
     assert len(obs) == len(raw)
-    raw = raw.assign(schluessel=raw["ags"].replace({"16000": "16"}),
-                     indikator=raw["indicator"].map(lambda i: seed.LOKOSR_IDS.get(i, i)))
+    raw = raw.assign(
+        schluessel=raw["ags"].replace({"16000": "16"}),
+        indikator=raw["indicator"].map(lambda i: seed.LOKOSR_IDS.get(i, i)),
+    )
     m = raw.merge(obs, on=["schluessel", "indikator", "stand"], validate="one_to_one")
     assert len(m) == len(raw)
     assert (m["value"].astype(float) == m["wert"].astype(float)).all()
@@ -70,6 +74,7 @@ def test_strategien_ziele_und_nennungen(raw_dir):
 
 
 # --- INKAR -------------------------------------------------------------------------------------------
+
 
 def _raw_inkar(raw_dir, series):
     df = _raw(raw_dir, inkar.INKAR_DIR, series.datei)
@@ -101,8 +106,9 @@ def test_kein_wert_erfunden_jede_nicht_abgeleitete_inkar_zahl_steht_in_der_rohda
     iris = _raw(raw_dir, inkar.INKAR_DIR, inkar.IRIS_FILE, sep=";", skiprows=[1])
     for col in [c for c in iris.columns if c.startswith("q_einkst_bev")]:
         jahr = str(2000 + int(col[-2:])) if int(col[-2:]) < 50 else str(1900 + int(col[-2:]))
-        raw_rows |= {("einkommensteuer_je_ew", k, jahr, w.replace(",", "."))
-                     for k, w in zip(iris["gemeindeve22"], iris[col])}
+        raw_rows |= {
+            ("einkommensteuer_je_ew", k, jahr, w.replace(",", ".")) for k, w in zip(iris["gemeindeve22"], iris[col])
+        }
     got = set(zip(published["indikator"], published["schluessel"], published["jahr"], published["wert"]))
     assert got - raw_rows == set()
 
@@ -132,8 +138,14 @@ def test_landeswerte_sind_summen_aller_22_kreise(ink):
         assert sorted(land.index) == sorted(sums.index), ind
         assert all(int(land.loc[j, "wert"]) == s for j, s in sums.items()), ind
         assert set(land["status"]) == {"abgeleitet"} and set(land["gebietsstand"]) == {"-"}
-    prozent = {"schuldnerquote", "bruttoverdienst", "haushaltseinkommen", "schulabgaenger_ohne_hauptschulabschluss",
-               "anteil_beschaeftigte_ohne_berufsabschluss", "anteil_beschaeftigte_akad_abschluss"}
+    prozent = {
+        "schuldnerquote",
+        "bruttoverdienst",
+        "haushaltseinkommen",
+        "schulabgaenger_ohne_hauptschulabschluss",
+        "anteil_beschaeftigte_ohne_berufsabschluss",
+        "anteil_beschaeftigte_akad_abschluss",
+    }
     assert ink[ink["indikator"].isin(prozent) & (ink["ebene"] == "land")].empty
 
 
@@ -142,9 +154,12 @@ def test_inkar_gemeinden_631_eisenach_neu_und_leere_zelle_bleibt_leer(ink):
     assert gem["schluessel"].nunique() == 631
     assert "16063105" in set(gem["schluessel"]) and "16056000" not in set(gem["schluessel"])
     leer = ink[ink["status"] == "fehlend"]
-    assert leer[["indikator", "schluessel", "jahr", "wert"]].values.tolist() == [["arbeitslose", "16065089", "2020", ""]]
-    assert ink[(ink["indikator"] == "arbeitslosenanteil") & (ink["schluessel"] == "16065089")
-               & (ink["jahr"] == "2020")].empty
+    assert leer[["indikator", "schluessel", "jahr", "wert"]].values.tolist() == [
+        ["arbeitslose", "16065089", "2020", ""]
+    ]
+    assert ink[
+        (ink["indikator"] == "arbeitslosenanteil") & (ink["schluessel"] == "16065089") & (ink["jahr"] == "2020")
+    ].empty
 
 
 def test_einkommensteuer_192_verbaende_mit_vg250_schluesseln_bis_2022(raw_dir, ink):
@@ -165,6 +180,7 @@ def test_stand_nennt_den_bezugszeitpunkt(ink):
 
 # --- GISD --------------------------------------------------------------------------------------------
 
+
 def test_gisd_werte_wie_veroeffentlicht(raw_dir):
     obs = _obs("gisd.csv")
     for ebene, (datei, key, _, gs, n) in gisd.FILES.items():
@@ -177,6 +193,7 @@ def test_gisd_werte_wie_veroeffentlicht(raw_dir):
 
 
 # --- missing raw input ------------------------------------------------------------------------------
+
 
 def test_fehlende_rohdatei_nennt_die_datei(raw_dir, tmp_path):
     shutil.copytree(raw_dir / "seed_publications", tmp_path / "seed_publications")

@@ -21,8 +21,10 @@ def _obs(name):
 
 
 def _raw_all(raw_dir):
-    parts = [pd.read_csv(raw_dir / RAW / inkar2024.DATA_FILE.format(b), dtype=str, keep_default_na=False)
-             for b in sorted({s.bereich for s in inkar2024.SPECS})]
+    parts = [
+        pd.read_csv(raw_dir / RAW / inkar2024.DATA_FILE.format(b), dtype=str, keep_default_na=False)
+        for b in sorted({s.bereich for s in inkar2024.SPECS})
+    ]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -82,7 +84,10 @@ def test_vg250ew_2022_alle_gemeinden_und_kreise():
     e = obs[(obs["indikator"] == "einwohner") & (obs["jahr"] == "2022")]
     assert (e["ebene"] == "gemeinde").sum() == 631
     assert ((e["ebene"] == "kreis") & (e["gebietsstand"] == "ab-2021-07-01")).sum() == 22
-    assert e.loc[e["ebene"] == "land", "wert"].astype(int).item() == e.loc[e["ebene"] == "gemeinde", "wert"].astype(int).sum()
+    assert (
+        e.loc[e["ebene"] == "land", "wert"].astype(int).item()
+        == e.loc[e["ebene"] == "gemeinde", "wert"].astype(int).sum()
+    )
 
 
 def _bad_copy(raw_dir, tmp_path, mutate):
@@ -104,12 +109,19 @@ def _replace(path, old, new, count=1):
 
 CASES = {
     "fehlende_datei": (lambda d: (d / "inkar2024_TH_bildung.csv").unlink(), "inkar2024_TH_bildung.csv", "fehlt"),
-    "umbenannte_spalte": (lambda d: _replace(d / "inkar2024_TH_wirtschaft.csv", "kuerzel", "kurzzeichen"),
-                          "inkar2024_TH_wirtschaft.csv", "Zeile 1"),
-    "keine_zahl": (lambda d: _replace(d / "inkar2024_TH_sozialleistungen.csv", ",a_ALGII_SGBII,49.45",
-                                      ",a_ALGII_SGBII,49.45", 0) or _replace(
-        d / "inkar2024_TH_sozialleistungen.csv", ",q_SGBII,", ",q_SGBII,x", 1),
-                   "inkar2024_TH_sozialleistungen.csv", "keine Zahl"),
+    "umbenannte_spalte": (
+        lambda d: _replace(d / "inkar2024_TH_wirtschaft.csv", "kuerzel", "kurzzeichen"),
+        "inkar2024_TH_wirtschaft.csv",
+        "Zeile 1",
+    ),
+    "keine_zahl": (
+        lambda d: (
+            _replace(d / "inkar2024_TH_sozialleistungen.csv", ",a_ALGII_SGBII,49.45", ",a_ALGII_SGBII,49.45", 0)
+            or _replace(d / "inkar2024_TH_sozialleistungen.csv", ",q_SGBII,", ",q_SGBII,x", 1)
+        ),
+        "inkar2024_TH_sozialleistungen.csv",
+        "keine Zahl",
+    ),
 }
 
 

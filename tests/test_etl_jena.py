@@ -88,8 +88,9 @@ def test_shares_are_zaehler_over_nenner(obs):
     w, z, n = (shares[c].astype(float) for c in ("wert", "zaehler", "nenner"))
     assert ((w - z / n * 100).abs() < 1e-4).all()
     # zaehler and nenner are the published counts
-    counts = obs[obs["indikator"].isin(jena.SERIES.values())].set_index(["indikator", "ebene", "schluessel",
-                                                                          "gebietsstand", "jahr"])["wert"]
+    counts = obs[obs["indikator"].isin(jena.SERIES.values())].set_index(
+        ["indikator", "ebene", "schluessel", "gebietsstand", "jahr"]
+    )["wert"]
     for r in shares.head(200).itertuples():
         num, den = jena.SHARES[r.indikator]
         key = (r.ebene, r.schluessel, r.gebietsstand, r.jahr)

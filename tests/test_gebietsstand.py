@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sozialatlas.areas import gebietsstand as gs
+from sozialatlas.protection import showable
 from sozialatlas.store import queries
 
 KREISE_23 = [
@@ -99,8 +100,8 @@ def test_real_rates_match_the_published_22_kreise_values(con):
     # Wahlbeteiligung 2019 exists natively on both Gebietsstände: the conversion must reproduce it.
     for ind_id, jahr in (("wahlbeteiligung_ltw", 2019), ("bevoelkerungsdichte", 2021), ("einwohner", 2021)):
         ind = queries.indicator(con, ind_id)
-        bis = queries.values(con, ind_id, "kreis", gs.BIS, jahr)
-        native = queries.values(con, ind_id, "kreis", gs.AB, jahr)
+        bis = showable.values(con, ind_id, "kreis", gs.BIS, jahr)
+        native = showable.values(con, ind_id, "kreis", gs.AB, jahr)
         conv = gs.convert(bis, ind, gs.AB)
         assert list(conv["schluessel"]) == list(native["schluessel"])
         assert row(conv, gs.WARTBURGKREIS)["wert"] == pytest.approx(row(native, gs.WARTBURGKREIS)["wert"])
@@ -134,7 +135,7 @@ def test_real_index_is_refused(con):
     with pytest.raises(gs.NotConvertible):
         gs.values_on(con, "arbeitslosenquote", 2019, gs.AB)
     with pytest.raises(gs.NotConvertible):
-        gs.convert(queries.values(con, "arbeitslosenquote", "kreis", gs.BIS, 2019), ind, gs.AB)
+        gs.convert(showable.values(con, "arbeitslosenquote", "kreis", gs.BIS, 2019), ind, gs.AB)
 
 
 def test_22_to_23_leaves_eisenach_and_old_wartburgkreis_without_values():
@@ -179,7 +180,7 @@ def test_partial_keeps_the_21_unchanged_kreise_when_the_wartburgkreis_cannot_be_
     assert len(vals) == 22 and "keinen Wert" in note
     wak = row(vals, gs.WARTBURGKREIS)
     assert math.isnan(wak["wert"]) and "Index" in wak["hinweis"]
-    native = queries.values(con, "quote_bedarfsgemeinschaften", "kreis", gs.BIS, 2018)
+    native = showable.values(con, "quote_bedarfsgemeinschaften", "kreis", gs.BIS, 2018)
     assert row(vals, "16053")["wert"] == row(native, "16053")["wert"]
 
 

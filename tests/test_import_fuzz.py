@@ -13,6 +13,7 @@ META = {
     "name": "Fuzz",
     "lebenslage": "familie",
     "einheit": "Personen",
+    "art": "anzahl",
     "polaritaet": "neutral",
     "quelle": "Q",
     "stand": "2020",

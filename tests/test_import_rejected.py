@@ -187,13 +187,13 @@ CASES = [
         b"AGS;2019\n16051;-5\n",
         [],
         {},
-        ["Zeile 2, Spalte „2019“", "-5 ist negativ", "Personen"],
+        ["Zeile 2, Spalte „2019“", "5 ist negativ", "Personen"],
     ),
     (
         "zaehler-groesser-nenner",
         "a.csv",
         "AGS;Jahr;Zähler;Nenner\n16051;2019;120;100\n".encode(),
-        ["--einheit", "Prozent"],
+        ["--einheit", "Prozent", "--art", "quote"],
         {},
         ["Zeile 2, Spalte „Zähler“", "(120) ist größer als der Nenner (100)"],
     ),
@@ -201,7 +201,7 @@ CASES = [
         "nenner-null",
         "a.csv",
         "AGS;Jahr;Zähler;Nenner\n16051;2019;0;0\n".encode(),
-        ["--einheit", "Prozent"],
+        ["--einheit", "Prozent", "--art", "quote"],
         {},
         ["Spalte „Nenner“", "Nenner ist 0"],
     ),
@@ -543,11 +543,12 @@ def test_the_suite_has_at_least_thirty_hostile_files():
     assert len({c[0] for c in CASES}) == len(CASES)
 
 
-def test_limits_default_to_20_mb_and_200000_rows(monkeypatch):
+def test_limits_default_to_20_mb_50000_rows_and_500000_cells(monkeypatch):
     from sozialatlas import importer
 
-    for k in ("SOZIALATLAS_IMPORT_MAX_MB", "SOZIALATLAS_IMPORT_MAX_ROWS"):
+    for k in ("SOZIALATLAS_IMPORT_MAX_MB", "SOZIALATLAS_IMPORT_MAX_ROWS", "SOZIALATLAS_IMPORT_MAX_CELLS"):
         monkeypatch.delenv(k, raising=False)
     assert importer.max_bytes() == 20_000_000
-    assert importer.max_rows() == 200_000
+    assert importer.max_rows() == 50_000
+    assert importer.max_cells() == 500_000
     assert os.environ.get("SOZIALATLAS_IMPORT_MAX_UNPACKED_MB") is None

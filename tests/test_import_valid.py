@@ -124,6 +124,8 @@ def test_utf8_bom_long_layout_with_counts_on_gemeinden(kopie, tmp_path, capsys):
         "quote_test",
         "--einheit",
         "Prozent",
+        "--art",
+        "quote",
         "--stand",
         "2023-12-31",
     )
@@ -256,6 +258,7 @@ def test_metadata_from_a_json_or_toml_file_options_win(kopie, tmp_path, capsys):
         "name": "Aus JSON",
         "lebenslage": "Wohnen",
         "einheit": "Haushalte",
+        "art": "anzahl",
         "polaritaet": "höher ist schlechter",
         "quelle": "Sozialamt",
         "stand": "31.12.2020",
@@ -270,7 +273,7 @@ def test_metadata_from_a_json_or_toml_file_options_win(kopie, tmp_path, capsys):
     assert (ind["name"], ind["lebenslage"], ind["polaritaet"]) == ("Aus Optionen", "wohnen", "hoeher_schlechter")
     (tmp_path / "meta.toml").write_text(
         'id = "aus_toml"\nname = "Aus TOML"\nlebenslage = "bildung"\n'
-        'einheit = "Plätze"\npolaritaet = "neutral"\nquelle = "Schulamt"\n'
+        'einheit = "Plätze"\nart = "anzahl"\npolaritaet = "neutral"\nquelle = "Schulamt"\n'
         'stand = "2020"\nlizenz = "intern"\n',
         encoding="utf-8",
     )

@@ -6,11 +6,14 @@ import json
 
 import pytest
 
+from sozialatlas.ui import htmltable
+
 PAGE = "app_pages/kleinraeumig.py"
 
 
 def _open(apptest, query: dict):
-    at = apptest(PAGE, query)
+    # the map specs are checked on the interactive (pydeck) map; tests/test_svgmap.py checks the SVG one
+    at = apptest(PAGE, {"kartenart": "interaktiv", **query})
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -26,7 +29,7 @@ def _features(at) -> list:
 
 
 def _area_table(at, label: str):
-    return next(t.value for t in at.table if t.value.index.name == label)
+    return next(t for t in htmltable.tables(at) if t.index.name == label)
 
 
 def test_kreis_view_shows_its_gemeinden_on_map_and_table(apptest, con):
@@ -114,6 +117,12 @@ def test_link_with_gebiet_opens_its_profile_and_bad_values_are_ignored(apptest):
     q = bad.query_params
     assert q["kreis"] == "16" and q["ebene"] == "gemeinde" and q["indikator"] == "arbeitslosenanteil"
     assert "gebiet" not in q
+    # nothing unknown silently becomes the default: the page says what the link asked for (issue 15 hook)
+    warning = " ".join(w.value for w in bad.warning).replace("\\", "")
+    for asked in ("„bunt“", "„99999“", "„gibtsnicht“", "„1800“", "„x“"):
+        assert asked in warning, (asked, warning)
+    assert "gezeigt wird „Thüringen (alle Kreise)“" in warning
+    assert not _open(apptest, {"kreis": "16073", "indikator": "arbeitslosenanteil"}).warning  # a good link: quiet
 
 
 @pytest.mark.parametrize("kreis", ["16073", "16053"])

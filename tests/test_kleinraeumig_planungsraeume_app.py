@@ -37,6 +37,11 @@ def _app(query: dict | None = None):
     return at
 
 
+def _errors(at) -> str:
+    """The error messages as read (names from data and files are Markdown-escaped on the page)."""
+    return " ".join(e.value for e in at.error).replace("\\", "")
+
+
 def _definitions(path) -> list:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute("SELECT name FROM planungsraum_definition ORDER BY id").fetchall()
@@ -76,7 +81,7 @@ def test_problems_are_listed_in_german_and_nothing_is_written(admin_db):
     at = _app({"pr_kreis": KREIS})
     at.text_input(key="pr_name").input("").run()
     at.button(key="pr_speichern").click().run()
-    text = " ".join(e.value for e in at.error)
+    text = _errors(at)
     assert "Nicht gespeichert" in text and "Namen" in text
     assert _definitions(admin_db) == before
 
@@ -88,7 +93,7 @@ def test_csv_import_with_errors_names_the_lines_and_writes_nothing(admin_db):
     at.file_uploader(key="pr_datei").set_value(("raeume.csv", bad, "text/csv")).run()
     at.text_input(key="pr_csv_name").input("Aus Datei").run()
     at.button(key="pr_import").click().run()
-    text = " ".join(e.value for e in at.error)
+    text = _errors(at)
     assert "Zeile 4" in text and "kein Gemeindeschlüssel" in text
     assert _definitions(admin_db) == before
 
@@ -100,7 +105,7 @@ def test_csv_import_of_another_kreis_is_refused(admin_db):
     at.file_uploader(key="pr_datei").set_value(("raeume.csv", other, "text/csv")).run()
     at.text_input(key="pr_csv_name").input("Aus Datei").run()
     at.button(key="pr_import").click().run()
-    text = " ".join(e.value for e in at.error)
+    text = _errors(at)
     assert "Zeile 3" in text and "gehört nicht zu Saalfeld-Rudolstadt" in text
     assert _definitions(admin_db) == before
 
@@ -117,3 +122,10 @@ def test_csv_import_then_export_then_delete(admin_db):
     assert sorted(table.index) == ["Nord", "Süd"]
     at.button(key="pr_loeschen").click().run()
     assert ("Aus Datei",) not in _definitions(admin_db)
+
+
+def test_unknown_kreis_in_the_link_is_named_not_silently_replaced(admin_db):
+    at = _app({"pr_kreis": "16999"})
+    assert at.selectbox(key="pr_kreis").value == KREIS  # the example Kreis is shown …
+    assert any("„16999“" in w.value and "gezeigt wird" in w.value for w in at.warning)  # … and said why
+    assert at.query_params["pr_kreis"] == KREIS

@@ -15,10 +15,12 @@ from hypothesis import strategies as st
 
 from sozialatlas import paths
 from sozialatlas.areas import gebietsstand
-from sozialatlas.protection import kreisprivacy, privacy
-from sozialatlas.render import exports, formatting
+from sozialatlas.protection import kreisprivacy, privacy, showable
+from sozialatlas.render import exports, formatting, palettes
 from sozialatlas.render.mapclasses import ClassSettings
 from sozialatlas.store import db, queries, versions
+from sozialatlas.ui import htmltable
+from sozialatlas.ui.plain import md
 from sozialatlas.views import kreisvergleich as kv
 from sozialatlas.views import lebenslagen as lebenslagen_view
 from sozialatlas.views import profile, timeseries
@@ -110,11 +112,9 @@ def _app(monkeypatch, small_db, page: str, query: dict):
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
-    from tests.conftest import _pretend_navigation_ran
 
     monkeypatch.setenv("SOZIALATLAS_DB", str(small_db))
     config.set_option("client.showErrorDetails", "full")
-    _pretend_navigation_ran()
     at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=90)
     at.switch_page(page)
     for k, v in query.items():
@@ -202,7 +202,7 @@ def test_converting_23_to_22_does_not_reveal_eisenach_through_the_wartburgkreis_
         b, _ = gebietsstand.values_on(small_con, IND, JAHR, stand, partial=True)
         pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_dtype=False)
     assert _gesperrt(kvals.native(IND, JAHR, BIS)) == _gesperrt(v23)
-    assert _gesperrt(queries.values(small_con, IND, "kreis", BIS, JAHR)) == _gesperrt(v23)
+    assert _gesperrt(showable.values(small_con, IND, "kreis", BIS, JAHR)) == _gesperrt(v23)
     # what small-area pages may show beside their values (Kreis and Land comparison)
     kreise_shown, land = kreisprivacy.comparison_values(small_con, IND, JAHR)
     assert land == _land(small_con) and not set(kreise_shown) & (_gesperrt(v23) | {EISENACH, WARTBURGKREIS})
@@ -216,13 +216,14 @@ def test_kreisvergleich_page_reads_gesperrt_in_table_tooltip_legend_and_ranking(
         monkeypatch,
         small_db,
         "app_pages/kreisvergleich.py",
-        {"indikator": IND, "gebietsstand": "23", "jahr": str(JAHR)},
+        # the tooltip fields are checked on the interactive (pydeck) map
+        {"indikator": IND, "gebietsstand": "23", "jahr": str(JAHR), "kartenart": "interaktiv"},
     )
     v23, _ = gebietsstand.values_on(small_con, IND, JAHR, BIS)
     g23 = _gesperrt(v23)
     names = dict(zip(v23["schluessel"], v23["name"]))
     raw = _raw(small_con)
-    table = [t.value for t in at.table if t.value.index.name == "Kreis"][0]
+    table = [t for t in htmltable.tables(at) if t.index.name == "Kreis"][0]
     wert_col = [c for c in table.columns if c.startswith("Wert")][0]
     assert {n for n in table.index if table.loc[n, wert_col] == "gesperrt"} == {names[k] for k in g23}
     assert table.loc["Eisenach", wert_col] == "gesperrt" and table.loc["Sömmerda", wert_col] == "gesperrt"
@@ -232,12 +233,15 @@ def test_kreisvergleich_page_reads_gesperrt_in_table_tooltip_legend_and_ranking(
     # tooltip: plain text says gesperrt and why; no number of a gesperrt Kreis goes to the browser
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     feats = {f["properties"]["schluessel"]: f["properties"] for f in deck["layers"][0]["data"]["features"]}
+    # the gesperrt fill is the palette's own, and no Kreis with a value (or 'keine Daten') shares it
+    gesperrt_rgb = palettes.hex_to_rgba(palettes.GESPERRT_FARBE)[:3]
     for k in g23:
         p = feats[k]
         assert p["wert_text"] == "gesperrt" and p["klasse"] == "gesperrt"
         assert p["status_text"].startswith("gesperrt (Geheimhaltung) – ")
-        assert p["fill"][:3] == [0x6F, 0x6F, 0x6F]
+        assert p["fill"][:3] == gesperrt_rgb
         assert {key for key, v in p.items() if isinstance(v, (int, float))} <= {"lw"}  # line width only
+    assert all(p["fill"][:3] != gesperrt_rgb for k, p in feats.items() if k not in g23)
     assert feats["16051"]["wert_text"] == formatting.wert_mit_einheit(raw["16051"], "Fälle", 0)
     # legend: its own entry with the count, apart from 'keine Daten'; the rule stated once
     legend = [t.value for t in at.table if any(str(c).startswith("Wertebereich") for c in t.value.columns)][0]
@@ -273,10 +277,10 @@ def test_kreisvergleich_exports_have_an_empty_cell_status_and_hinweis(small_con)
         ind,
         ClassSettings(),
         jahr=JAHR,
-        land=queries.land_value(small_con, IND, JAHR),
+        land=showable.land_value(small_con, IND, JAHR),
         before=before,
         vorher=2019,
-        land_before=queries.land_value(small_con, IND, 2019),
+        land_before=showable.land_value(small_con, IND, 2019),
     )
     g23 = _gesperrt(vals)
     exp = view.export.set_index("Schlüssel")
@@ -322,8 +326,17 @@ def test_kreisprofil_zeitreihen_and_lebenslagen_never_show_the_small_counts(smal
 
 def test_pages_kreisprofil_zeitreihen_lebenslagen_read_gesperrt(monkeypatch, small_db):
     at = _app(monkeypatch, small_db, "app_pages/kreisprofil.py", {"kreis": EISENACH})
-    fam = next(t.value for t in at.table if "Hilfen zur Erziehung (Fälle)" in t.value.index)
-    assert fam.loc["Hilfen zur Erziehung (Fälle)", "Wert"] == "gesperrt"
+    # st.table cells, index and headers from data are Markdown-escaped (sozialatlas.ui.plain.table), so the
+    # row is found under its escaped name; the reader sees „Hilfen zur Erziehung (Fälle)“.
+    name = md("Hilfen zur Erziehung (Fälle)")
+    fam = next(t.value for t in at.table if name in t.value.index)
+    row = fam.loc[name]
+    # the newest year reads gesperrt (no fallback to an older number), without rank or comparison
+    assert row["Wert"] == "gesperrt" and str(JAHR) in row[md("Jahr (Stand)")]
+    assert row["Rang"] == "–" and row[md("Vergleich mit Thüringen")] == "gesperrt"
+    # a gesperrt indicator is a row of its own, not one of the names listed as „keine Daten“
+    keine_daten = [c.value for c in at.caption if c.value.startswith(md("Keine Daten für"))]
+    assert keine_daten and not any(name in c for c in keine_daten)
     assert any("Geheimhaltung" in c.value for c in at.caption)
     at = _app(
         monkeypatch,
@@ -331,10 +344,12 @@ def test_pages_kreisprofil_zeitreihen_lebenslagen_read_gesperrt(monkeypatch, sma
         "app_pages/zeitreihen.py",
         {"indikator": IND, "gebietsstand": "23", "kreise": f"{EISENACH},{SOEMMERDA}"},
     )
-    wide = at.table[0].value
+    # the values table is an accessible HTML table now (sozialatlas.ui.htmltable), index = Jahr
+    wide = next(t for t in htmltable.tables(at) if t.index.name == "Jahr")
     assert wide.loc[str(JAHR), "Eisenach"] == "gesperrt" and wide.loc[str(JAHR), "Sömmerda"] == "gesperrt"
+    assert wide.loc["2019", "Eisenach"] not in ("gesperrt", formatting.KEINE_DATEN)
     at = _app(monkeypatch, small_db, "app_pages/lebenslagen.py", {"lebenslage": "familie", "indikator": IND})
-    kreis_table = next(t.value for t in at.table if t.value.index.name == "Kreis")
+    kreis_table = next(t for t in htmltable.tables(at) if t.index.name == "Kreis")
     wert_col = [c for c in kreis_table.columns if c.startswith("Wert")][0]
     assert kreis_table.loc["Eisenach", wert_col] == "gesperrt"
     assert any("gesperrt (Geheimhaltung)" in m.value for m in at.markdown)

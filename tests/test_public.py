@@ -69,8 +69,11 @@ def test_snapshot_holds_the_current_state_and_says_what_it_is(admin_db, snapshot
         con.close()
     admin = table_hashes(admin_db)
     snap = table_hashes(snapshot)
-    for t in ("beobachtung", "indikator", "quelle", "region", "planungsraum_definition"):
+    for t in ("beobachtung", "indikator", "region"):
         assert snap[t] == admin[t], t
+    # same rows; only admin names and original file names are blanked (see the test below)
+    for t in ("quelle", "planungsraum_definition"):
+        assert snap[t][0] == admin[t][0], t
 
 
 def test_cli_publish_writes_a_snapshot(admin_db, tmp_path):
@@ -101,6 +104,8 @@ def test_cli_import_and_build_against_a_snapshot_fail_in_german_and_change_nothi
         "familie",
         "--einheit",
         "Prozent",
+        "--art",
+        "quote",
         "--polaritaet",
         "neutral",
         "--quelle",
@@ -220,6 +225,40 @@ def test_public_app_without_snapshot_explains_and_builds_nothing(monkeypatch, tm
     assert not missing.exists() and not list(tmp_path.iterdir())
 
 
+def test_a_corrupt_snapshot_shows_a_german_page_without_paths(monkeypatch, tmp_path):
+    broken = tmp_path / "oeffentlich.duckdb"
+    broken.write_bytes(b"kein duckdb, abgeschnitten" * 500)
+    monkeypatch.setenv(settings.PUBLIC_ENV, "1")
+    monkeypatch.setenv("SOZIALATLAS_DB", str(broken))
+    at = _public_app(monkeypatch)
+    assert not at.exception, "no Streamlit error page"
+    text = " ".join(e.value for e in at.error)
+    assert "gerade nicht verfügbar" in text and str(tmp_path) not in text
+    assert broken.read_bytes() == b"kein duckdb, abgeschnitten" * 500
+
+
+def test_a_corrupt_admin_db_stops_the_app_with_the_recovery_steps(monkeypatch, tmp_path):
+    broken = tmp_path / "verwaltung.duckdb"
+    broken.write_bytes(b"kein duckdb" * 500)
+    monkeypatch.delenv(settings.PUBLIC_ENV, raising=False)
+    monkeypatch.setenv("SOZIALATLAS_DB", str(broken))
+    at = _public_app(monkeypatch)
+    assert not at.exception
+    text = " ".join(e.value for e in at.error)
+    assert "beschädigt" in text and "build --neu" in text
+    assert broken.read_bytes() == b"kein duckdb" * 500 and not list(tmp_path.glob("*.defekt-*"))
+
+
+def test_public_start_refuses_uploads_and_the_proxy_closes_metrics():
+    """What can be checked without a proxy: the start path sets the upload limit to 0, the operations
+    manual carries the proxy rules for the endpoints Streamlit cannot switch off."""
+    start = (paths.ROOT / "start.sh").read_text(encoding="utf-8")
+    assert "--server.maxUploadSize 0" in start
+    betrieb = (paths.ROOT / "docs" / "BETRIEB.md").read_text(encoding="utf-8")
+    assert "location /_stcore/metrics { return 404; }" in betrieb
+    assert "location /_stcore/upload_file { return 403; }" in betrieb
+
+
 def test_config_keeps_the_browser_at_home():
     import tomllib
 
@@ -228,3 +267,34 @@ def test_config_keeps_the_browser_at_home():
     assert cfg["server"]["enableXsrfProtection"] is True
     assert cfg["client"]["showErrorDetails"] == "none"
     assert cfg["client"]["toolbarMode"] == "viewer"
+
+
+def test_snapshot_strips_admin_names_and_original_file_names(db_path, tmp_path):
+    """BETRIEB.md promises: who changed what stays on the admin instance (issue 14, item 8)."""
+    path = copy_db(db_path, tmp_path, "verwaltung.duckdb")
+    with db.writing(path) as con:
+        versions.apply_import(con, NEW_INDICATOR, kreis_values(con), "Frau Geheimname", "kita_intern_2023.xlsx")
+        con.execute(
+            "INSERT INTO planungsraum_definition (id, kreis, name, beispiel, erstellt_von) "
+            "VALUES (900, '16053', 'Mein', false, 'Frau Geheimname')"
+        )
+        con.execute("INSERT INTO planungsraum_member VALUES (900, 'Mitte', '16053000')")
+        versions.record_change(con, "Frau Geheimname", "planungsraum_gespeichert", {"name": "Mein"})
+    out = publish.write_snapshot(path, tmp_path / "oeffentlich.duckdb")["datei"]
+    con = duckdb.connect(out, read_only=True)
+    try:
+        found = []
+        for table, column in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND data_type = 'VARCHAR'"
+        ).fetchall():
+            n = con.execute(
+                f'SELECT count(*) FROM "{table}" WHERE "{column}" LIKE \'%Geheimname%\' '
+                f"OR \"{column}\" LIKE '%kita_intern%'"
+            ).fetchone()[0]
+            if n:
+                found.append((table, column, n))
+        assert found == []
+        assert con.execute("SELECT count(*) FROM planungsraum_definition WHERE id = 900").fetchone()[0] == 1
+    finally:
+        con.close()

@@ -182,12 +182,19 @@ def test_an_error_half_way_through_rolls_everything_back(path, monkeypatch):
 
 KILL_SCRIPT = textwrap.dedent("""
     import sys
+    import time
     import pandas as pd
     from sozialatlas.store import db
     from sozialatlas.store import versions
     path, mode = sys.argv[1], sys.argv[2]
     ind = {"name": "Großer Import", "lebenslage": "wohnen", "einheit": "Prozent", "polaritaet": "neutral",
-           "quelle": "Test", "stand": "2020", "lizenz": "intern"}
+           "quelle": "Test", "stand": "2020", "lizenz": "intern", "aggregation": "keine"}
+
+    def pause():
+        print("IMPORT-PAUSE", file=sys.stderr, flush=True)
+        time.sleep(60)
+
+    versions.after_rows_written = pause
 
     def big(con):
         keys = [r[0] for r in con.execute(
@@ -208,9 +215,8 @@ KILL_SCRIPT = textwrap.dedent("""
 @pytest.mark.parametrize("mode", ["direkt", "kopie"])
 def test_kill_minus_9_inside_the_import_leaves_the_database_exactly_as_before(path, mode):
     before = table_hashes(path)
-    env = dict(os.environ, **{versions.PAUSE_ENV: "60"})
     proc = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(path), mode], cwd=paths.ROOT, env=env, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-c", KILL_SCRIPT, str(path), mode], cwd=paths.ROOT, stderr=subprocess.PIPE, text=True
     )
     try:
         deadline = time.time() + 60
@@ -237,17 +243,22 @@ def test_two_writers_at_once_both_land(path):
     """The second import waits for the first (lock) instead of overwriting it with an older copy."""
     script = textwrap.dedent("""
         import sys
+        import time
         import pandas as pd
         from sozialatlas.store import db
         from sozialatlas.store import versions
         from tests.versions_helpers import NEW_INDICATOR, kreis_values
+        if sys.argv[2] == "Langsam":
+            def pause():
+                print("IMPORT-PAUSE", file=sys.stderr, flush=True)
+                time.sleep(2)
+            versions.after_rows_written = pause
         with db.writing(sys.argv[1]) as con:
             versions.apply_import(con, dict(NEW_INDICATOR, name=sys.argv[2]), kreis_values(con), "p", "p.csv")
     """)
     slow = subprocess.Popen(
         [sys.executable, "-c", script, str(path), "Langsam"],
         cwd=paths.ROOT,
-        env=dict(os.environ, **{versions.PAUSE_ENV: "2"}),
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -326,12 +337,38 @@ def test_a_rebuild_keeps_everything_user_made_and_takes_new_official_data(db_pat
         con.close()
 
 
-def test_build_of_an_unreadable_file_keeps_it_aside(tmp_path):
+def test_build_of_an_unreadable_file_refuses_and_only_neu_sets_it_aside(tmp_path):
     path = tmp_path / "kaputt.duckdb"
     path.write_bytes(b"kein duckdb" * 100)
-    db.build(path)
+    with pytest.raises(db.CorruptDatabase) as exc:
+        db.build(path)
+    text = str(exc.value)
+    assert "beschädigt" in text and "build --neu" in text and "zurücklegen" in text
+    assert path.read_bytes() == b"kein duckdb" * 100 and not list(tmp_path.glob("*.defekt-*"))
+    db.build(path, neu=True)
     assert db.is_current(path)
     assert [p.name.startswith("kaputt.duckdb.defekt-") for p in tmp_path.iterdir()].count(True) == 1
+
+
+def test_a_truncated_admin_db_with_user_data_is_never_silently_rebuilt(db_path, tmp_path, capsys):
+    from tests.import_helpers import run_inprocess
+
+    path = copy_db(db_path, tmp_path, "verwaltung.duckdb")
+    with db.writing(path) as con:
+        versions.apply_import(con, NEW_INDICATOR, kreis_values(con), "a", "a.xlsx")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    before = path.read_bytes()
+    with pytest.raises(db.CorruptDatabase):
+        db.ensure(path)
+    code, _out, err = run_inprocess(capsys, "build", "--db", path)
+    assert code == 2 and "Verwaltungsdatenbank" in err and "--neu" in err
+    assert path.read_bytes() == before, "the damaged file stays where it is, byte for byte"
+    code, _out, err = run_inprocess(capsys, "build", "--db", path, "--neu")
+    assert code == 0, err
+    assert "nicht lesbar" in err
+    aside = list(tmp_path.glob("verwaltung.duckdb.defekt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == before
 
 
 def test_unchanged_rows_are_not_counted_and_the_version_list_reads_well(con):

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from sozialatlas.render import formatting
+from sozialatlas.ui import htmltable
 
 
 def _num(text: str) -> float:
@@ -13,6 +14,11 @@ def _num(text: str) -> float:
 
 def _captions(at) -> str:
     return " ".join(c.value for c in at.caption)
+
+
+def _values_table(at):
+    """The Zeitreihen table (years × regions), an HTML table since it may hold all 22 Kreise."""
+    return [t for t in htmltable.tables(at) if t.index.name == "Jahr"][0]
 
 
 def _db(con, sql, *params):
@@ -27,7 +33,7 @@ def test_zeitreihen_default_shows_chart_table_and_thueringen_from_the_db(apptest
     assert not at.exception
     assert at.title[0].value == "Zeitreihen"
     assert at.get("vega_lite_chart"), "chart missing"
-    table = at.table[0].value
+    table = _values_table(at)
     assert "Thüringen" in table.columns and "Jena" in table.columns
     land = _db(con, "SELECT wert FROM beobachtung WHERE indikator='arbeitslosenanteil' AND ebene='land' AND jahr=2021")
     assert _num(table.loc["2021", "Thüringen"]) == pytest.approx(round(land, 1))
@@ -42,7 +48,7 @@ def test_zeitreihen_deep_link_restores_and_missing_reads_keine_daten(apptest):
     assert not at.exception
     assert at.selectbox(key="indikator").value == "wahlbeteiligung_ltw"
     assert at.multiselect(key="kreise").value == ["16063", "16053"]
-    table = at.table[0].value
+    table = _values_table(at)
     # the Wartburgkreis has no 2014 turnout on the 22-Kreise Gebietsstand: shown, never 0
     assert table.loc["2014", "Wartburgkreis"] == formatting.KEINE_DATEN
     assert table.loc["2019", "Wartburgkreis"] == "63,8"
@@ -57,7 +63,7 @@ def test_zeitreihen_converts_onto_the_other_gebietsstand_and_says_so(apptest):
         "app_pages/zeitreihen.py", {"indikator": "bevoelkerung", "kreise": "16063", "gebietsstand": "ab-2021-07-01"}
     )
     assert not at.exception
-    table = at.table[0].value
+    table = _values_table(at)
     assert table.loc["2019", "Wartburgkreis"] == "161.224 *"  # Eisenach 42.250 + Wartburgkreis 118.974
     assert any("Umgerechnet aus 23 Kreisen" in i.value for i in at.info)
 
@@ -81,9 +87,12 @@ def test_kreisprofil_deep_link_shows_the_kreis_with_db_values(apptest, con):
     assert _num(row["Wert"]) == pytest.approx(round(wert, 1))
     assert row["Rang"] == "14 von 22"
     assert row["Vergleich mit Thüringen"].startswith("günstiger als Thüringen")
-    assert (oek["Wert"] == formatting.KEINE_DATEN).any()  # e.g. LoKoSR counts exist only for one Kreis
+    # indicators other Kreise have (LoKoSR counts exist only for one Kreis) are named once, not as rows
+    assert not (oek["Wert"] == formatting.KEINE_DATEN).any()
+    assert any(c.value.startswith("Keine Daten für Jena") for c in at.caption)
     assert not oek["Wert"].isin(["0", "0,0", "0,00"]).any()
-    assert any("Gesundheit" in i.value for i in at.info)  # a Lebenslage without indicators says so
+    gesundheit = next(t for t in tables if "Hausärzte je 10.000 Einwohner" in t.index)  # issue 9
+    assert gesundheit.loc["Hausärzte je 10.000 Einwohner", "Rang"].endswith("von 22")
     buttons = at.get("download_button")
     assert buttons and "Steckbrief" in buttons[0].proto.label
 
@@ -126,10 +135,13 @@ def test_lebenslagen_cards_and_drill_down_to_gemeinden(apptest, con):
     assert _num(gem.loc["Eisenach", wert_col]) == pytest.approx(round(eis, 1))
 
 
-def test_lebenslage_without_indicators_says_what_is_missing(apptest):
+def test_gesundheit_now_shows_cards_with_thueringen_values(apptest):
+    # issue 9: the Lebenslage that used to say "noch keine Indikatoren" has INKAR 2024 indicators
     at = apptest("app_pages/lebenslagen.py", {"lebenslage": "gesundheit"})
     assert not at.exception
-    assert any("noch keine Indikatoren" in i.value and "Pflegestatistik" in i.value for i in at.info)
+    assert len(at.metric) >= 5
+    assert sum(m.value != formatting.KEINE_DATEN for m in at.metric) >= 5
+    assert not any("noch keine Indikatoren" in i.value for i in at.info)
 
 
 def test_indicator_without_gemeinde_level_says_so(apptest):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sozialatlas.areas import gebietsstand as gs
+from sozialatlas.protection import showable
 from sozialatlas.store import queries
 from sozialatlas.views import lebenslagen as lv
 from sozialatlas.views import profile, strategies, timeseries
@@ -106,10 +107,10 @@ def test_profile_values_rank_and_land_equal_the_db(con):
     rows = profile.profile(con, "16053", gs.AB).set_index("indikator")
     r = rows.loc["arbeitslosenanteil"]
     assert r["jahr"] == 2021
-    vals = queries.values(con, "arbeitslosenanteil", "kreis", gs.AB, 2021)
+    vals = showable.values(con, "arbeitslosenanteil", "kreis", gs.AB, 2021)
     assert r["wert"] == vals.loc[vals["schluessel"] == "16053", "wert"].iloc[0]
     assert r["rang"] == int((vals["wert"] > r["wert"]).sum() + 1) and r["n_kreise"] == 22
-    assert r["land_wert"] == queries.land_value(con, "arbeitslosenanteil", 2021)["wert"]
+    assert r["land_wert"] == showable.land_value(con, "arbeitslosenanteil", 2021)["wert"]
     assert r["vergleich"].startswith("günstiger als Thüringen")  # 4,5 % vs 4,9 %, lower is better
     # ThOnSA figures (23 Kreise) carry over for an unchanged Kreis such as Jena
     assert rows.loc["quote_bedarfsgemeinschaften", "wert"] == pytest.approx(6.76)
@@ -152,8 +153,9 @@ def test_html_document_is_self_contained_escaped_and_cites_sources(con):
     assert "@media print" in doc and "<svg" in doc
     # nothing is loaded from elsewhere
     assert not re.search(r"(src|href)=\"(https?:)?//", doc) and "@import" not in doc and "url(" not in doc
-    # every Lebenslage has a section; Gesundheit says that there are no indicators yet
-    assert "Gesundheit</h2>" in doc and "noch keine Indikatoren" in doc
+    # every Lebenslage has a section — Gesundheit too, now with INKAR 2024 indicators (issue 9)
+    assert all(f"{name}</h2>" in doc for name in queries.lebenslagen(con)["name"])
+    assert "Hausärzte je 10.000 Einwohner" in doc
 
 
 # --- Lebenslagen ----------------------------------------------------------------------------------------------
@@ -177,7 +179,7 @@ def test_trend_wording_follows_polarity_and_window():
 def test_card_spread_names_the_kreise_with_min_and_max(con):
     ind = queries.indicator(con, "schuldnerquote")
     c = lv.card(con, ind)
-    vals = queries.values(con, "schuldnerquote", "kreis", gs.AB, 2021)
+    vals = showable.values(con, "schuldnerquote", "kreis", gs.AB, 2021)
     assert c["spread"]["jahr"] == 2021 and c["spread"]["n"] == 22
     assert c["spread"]["min_wert"] == vals["wert"].min()
     assert c["spread"]["max_name"] == vals.loc[vals["wert"].idxmax(), "name"]
@@ -193,8 +195,9 @@ def test_gemeinden_of_a_kreis(con):
     assert len(gem) == n
 
 
-def test_gesundheit_names_the_missing_data(con):
-    assert lv.indicators_of(con, "gesundheit").empty
+def test_gesundheit_has_indicators_and_a_lebenslage_without_any_would_say_so(con):
+    # issue 9: Gesundheit is no longer empty (Ärzte, Pflege, Krankenhausbetten from INKAR 2024)
+    assert len(lv.indicators_of(con, "gesundheit")) >= 5
     assert "Schuleingangsuntersuchungen" in lv.needed_data("gesundheit")
 
 
@@ -225,7 +228,7 @@ def test_lost_goal_count_stays_keine_angabe(con):
 def test_monitoring_indicators_per_lebenslage(con):
     mon = strategies.monitoring_indicators(con)
     assert "Schuldnerquote" in set(mon.loc[mon["lebenslage"] == "oekonomie", "indikator"])
-    assert mon.loc[mon["lebenslage"] == "gesundheit"].empty
+    assert not mon.loc[mon["lebenslage"] == "gesundheit"].empty  # issue 9: Gesundheit has indicators
     json.dumps(list(mon["ebenen"]))
 
 

@@ -15,6 +15,7 @@ NEW_INDICATOR = {
     "name": "Testquote Kinderbetreuung",
     "lebenslage": "familie",
     "einheit": "Prozent",
+    "aggregation": "keine",
     "polaritaet": "hoeher_besser",
     "quelle": "Jugendamt Musterkreis, eigene Erhebung",
     "stand": "2023-12-31",

@@ -14,12 +14,19 @@ on both and carry over unchanged; only Eisenach and the Wartburgkreis need thoug
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from sozialatlas import domain
 from sozialatlas.errors import SozialatlasError
+from sozialatlas.protection import kreisprivacy, privacy
+from sozialatlas.store import queries, unprotected
+from sozialatlas.store import regions as stored_regions
+
+if TYPE_CHECKING:
+    import duckdb
 
 BIS = domain.KREISE_BIS  # 23 Kreise
 AB = domain.KREISE_AB  # 22 Kreise
@@ -69,7 +76,7 @@ def _missing(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA or x is pd.NaT
 
 
-def _one(values, what: str) -> object:
+def _one(values, what: str) -> Any:
     """The common value of both parts, or NotConvertible if they differ."""
     vals = [v for v in values if not _missing(v)]
     if len(set(vals)) > 1:
@@ -162,7 +169,7 @@ def _blank(
     template: dict, stand: str, key: str, regions: pd.DataFrame | None, hinweis: str = HINWEIS_NICHT_TEILBAR
 ) -> dict:
     """A row for a region of the target Gebietsstand that gets no value."""
-    row = {c: (None if c != "beispiel" else False) for c in template}
+    row: dict[str, Any] = {c: (None if c != "beispiel" else False) for c in template}
     for c in ("wert", "zaehler", "nenner", "flaeche_km2"):
         if c in row:
             row[c] = np.nan
@@ -187,7 +194,7 @@ def convert(
 ) -> pd.DataFrame:
     """The Kreis values of `vals` (one row per Kreis of the other Gebietsstand) on Gebietsstand `target`.
 
-    vals: as returned by queries.values for ebene 'kreis'. indikator: a catalogue row (needs `aggregation`,
+    vals: as returned by showable.values for ebene 'kreis'. indikator: a catalogue row (needs `aggregation`,
     `name`). regions: optional region rows of the target (schluessel, name, bez, flaeche_km2) for the
     names of Kreise that exist only there. Raises NotConvertible with a German reason.
 
@@ -250,7 +257,7 @@ def _no_values(jahr: int) -> NotConvertible:
 
 
 def values_on(
-    con, indikator_id: str, jahr: int, target: str, *, partial: bool = False
+    con: duckdb.DuckDBPyConnection, indikator_id: str, jahr: int, target: str, *, partial: bool = False
 ) -> tuple[pd.DataFrame, str | None]:
     """Kreis values of one indicator and year on Gebietsstand `target`, converted if need be, with the
     Geheimhaltung applied (sozialatlas.protection.kreisprivacy: gesperrt rows have no numbers, status 'gesperrt').
@@ -261,30 +268,19 @@ def values_on(
     A converted Wartburgkreis is summed from the real counts and then protected as the aggregate
     Eisenach + Wartburgkreis, so it never discloses a gesperrt part.
     """
-    from sozialatlas.protection import kreisprivacy
-    from sozialatlas.store import queries
-
     _check_stand(target)
     jahr = int(jahr)
-    have = {
-        s
-        for (s,) in con.execute(
-            "SELECT DISTINCT gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' AND jahr = ?",
-            [indikator_id, jahr],
-        ).fetchall()
-    }
+    have = unprotected.kreis_staende(con, indikator_id, jahr)
     if target not in have and other(target) not in have:
         raise _no_values(jahr)
     decision = kreisprivacy.decision(con, indikator_id, jahr)
     if target in have:
-        raw = queries.unprotected_values(con, indikator_id, "kreis", target, jahr)
+        raw = unprotected.values(con, indikator_id, "kreis", target, jahr)
         return kreisprivacy.protect(raw, target, decision), None
     source = other(target)
     ind = queries.indicator(con, indikator_id)
-    src = queries.unprotected_values(con, indikator_id, "kreis", source, jahr)
-    regions = con.execute(
-        "SELECT schluessel, name, bez, flaeche_km2 FROM region WHERE ebene = 'kreis' AND gebietsstand = ?", [target]
-    ).df()
+    src = unprotected.values(con, indikator_id, "kreis", source, jahr)
+    regions = stored_regions.kreis_areas(con, target)
     out = convert(src, ind, target, partial=partial, regions=regions)
     return kreisprivacy.protect(out, target, decision), _note(target, out)
 
@@ -324,37 +320,17 @@ LAND_COLUMNS = [
 class KreisValues:
     """The Kreis observations of some indicators, loaded once: `values_on` for many years without a query
     each (a Kreisprofil looks at every indicator, a Zeitreihe at every year). Same results as the
-    module-level `values_on` (Geheimhaltung applied), in the column layout of queries.values."""
+    module-level `values_on` (Geheimhaltung applied), in the column layout of showable.values."""
 
-    def __init__(self, con, indikatoren: list[str] | None = None):
-        from sozialatlas.protection import privacy
-        from sozialatlas.store import queries
-
-        sql = (
-            "SELECT b.indikator, b.gebietsstand, b.jahr, b.schluessel, b.wert, b.zaehler, b.nenner, b.status, "
-            "b.stand, b.hinweis, b.beispiel, b.quelle, q.titel AS quelle_titel, "
-            "q.herausgeber AS quelle_herausgeber, q.lizenz "
-            "FROM beobachtung b LEFT JOIN quelle q ON q.id = b.quelle WHERE b.ebene = ?"
-        )
-        params: list = []
-        if indikatoren is not None:
-            sql += " AND list_contains(?, b.indikator)"
-            params.append(list(indikatoren))
-        obs = con.execute(sql, ["kreis"] + params).df()
+    def __init__(self, con: duckdb.DuckDBPyConnection, indikatoren: list[str] | None = None):
+        obs = unprotected.level_observations(con, "kreis", indikatoren)
         self._obs = obs.drop(columns=["indikator", "gebietsstand", "jahr"])
         # positions per (indikator, jahr, gebietsstand); frames are only cut out when asked for
         self._groups = {
             (i, int(j), g): pos for (i, j, g), pos in obs.groupby(["indikator", "jahr", "gebietsstand"]).indices.items()
         }
-        self._land = con.execute(sql, ["land"] + params).df()
-        self.regions = {
-            s: con.execute(
-                "SELECT schluessel, name, bez, flaeche_km2 FROM region WHERE ebene = "
-                "'kreis' AND gebietsstand = ? ORDER BY schluessel",
-                [s],
-            ).df()
-            for s in STAENDE
-        }
+        self._land = unprotected.level_observations(con, "land", indikatoren)
+        self.regions = {s: stored_regions.kreis_areas(con, s) for s in STAENDE}
         cat = queries.indicators(con)
         self.catalogue = {r["id"]: r for r in cat.to_dict("records")}
         years: dict[str, set[int]] = {}
@@ -380,8 +356,6 @@ class KreisValues:
 
     def decision(self, indikator: str, jahr: int):
         """The Geheimhaltung of one indicator and year (sozialatlas.protection.kreisprivacy.decide), computed once."""
-        from sozialatlas.protection import kreisprivacy
-
         key = (indikator, int(jahr))
         if key not in self._decisions:
             native = {s: self._raw(indikator, jahr, s) for s in self.staende(indikator, jahr)}
@@ -389,16 +363,12 @@ class KreisValues:
         return self._decisions[key]
 
     def native(self, indikator: str, jahr: int, stand: str) -> pd.DataFrame:
-        """Every Kreis of `stand` with its observation, NaN or gesperrt (like queries.values)."""
-        from sozialatlas.protection import kreisprivacy
-
+        """Every Kreis of `stand` with its observation, NaN or gesperrt (like showable.values)."""
         return kreisprivacy.protect(self._raw(indikator, jahr, stand), stand, self.decision(indikator, jahr))
 
     def values_on(
         self, indikator: str, jahr: int, target: str, *, partial: bool = False
     ) -> tuple[pd.DataFrame, str | None]:
-        from sozialatlas.protection import kreisprivacy
-
         _check_stand(target)
         have = self.staende(indikator, jahr)
         if target in have:
@@ -417,8 +387,6 @@ class KreisValues:
     def land(self, indikator: str, jahr: int | None = None) -> pd.DataFrame:
         """The Thüringen observations of `indikator` by year (LAND_COLUMNS; only `jahr` if given), gesperrt
         ones without numbers."""
-        from sozialatlas.protection import kreisprivacy
-
         rows = self._land[self._land["indikator"] == indikator]
         if jahr is not None:
             rows = rows[rows["jahr"] == int(jahr)]

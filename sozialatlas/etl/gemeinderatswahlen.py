@@ -79,10 +79,16 @@ def read_2019(path: Path) -> pd.DataFrame:
             continue
         where = f"Zeile {n}"
         gem = _int(r[ix["Gemeinde"]], path, where + ", Spalte Gemeinde")
-        out.append(dict(ags=f"160{gem:05d}", name=str(r[ix["Gemeindename"]]),
-                        wb=_int(r[ix["Wahlberechtigte"]], path, where + ", Spalte Wahlberechtigte"),
-                        w=_int(r[ix["Waehler"]], path, where + ", Spalte Waehler"),
-                        bet=_pct(r[ix["Wahlbeteiligung"]], path, where + ", Spalte Wahlbeteiligung"), zeile=n))
+        out.append(
+            dict(
+                ags=f"160{gem:05d}",
+                name=str(r[ix["Gemeindename"]]),
+                wb=_int(r[ix["Wahlberechtigte"]], path, where + ", Spalte Wahlberechtigte"),
+                w=_int(r[ix["Waehler"]], path, where + ", Spalte Waehler"),
+                bet=_pct(r[ix["Wahlbeteiligung"]], path, where + ", Spalte Wahlbeteiligung"),
+                zeile=n,
+            )
+        )
     return _check(pd.DataFrame(out), path)
 
 
@@ -99,16 +105,24 @@ def read_2024(path: Path) -> pd.DataFrame:
                 kr, gem = str(r[0] or "").strip(), str(r[1] or "").strip()
                 if not (kr.isdigit() and gem.isdigit()):
                     raise RawInputError(path, f"{where}: Kreis-/Gemeindenummer '{kr}'/'{gem}' ist keine Zahl.")
-                current = dict(ags=f"160{int(kr):02d}{int(gem):03d}", name=str(r[2]),
-                               wb=_int(r[4], path, where + ", Wahlberechtigte"), zeile=n)
+                current = dict(
+                    ags=f"160{int(kr):02d}{int(gem):03d}",
+                    name=str(r[2]),
+                    wb=_int(r[4], path, where + ", Wahlberechtigte"),
+                    zeile=n,
+                )
             elif label == "Wähler/Wahlbeteiligung":
                 if current is None:
                     raise RawInputError(path, f"{where}: 'Wähler/Wahlbeteiligung' ohne vorangehende Gemeinde.")
-                current.update(w=_int(r[4], path, where + ", Wähler"), bet=_pct(r[5], path, where + ", Wahlbeteiligung"))
+                current.update(
+                    w=_int(r[4], path, where + ", Wähler"), bet=_pct(r[5], path, where + ", Wahlbeteiligung")
+                )
                 out.append(current)
                 current = None
     if not out:
-        raise RawInputError(path, "Keine Gemeindeergebnisse (Zeilen 'Wahlberechtigte' / 'Wähler/Wahlbeteiligung') gefunden.")
+        raise RawInputError(
+            path, "Keine Gemeindeergebnisse (Zeilen 'Wahlberechtigte' / 'Wähler/Wahlbeteiligung') gefunden."
+        )
     return _check(pd.DataFrame(out), path)
 
 
@@ -137,8 +151,22 @@ def gemeinde_obs(units: pd.DataFrame, mapping: dict, jahr: int, unsicher: set) -
         else:
             status, wert = "umgerechnet", fmt_derived(w / wb * 100)
             hinweis = f"Summe von {len(grp)} Gemeinden des Gebietsstands am Wahltag: {gvz.key_list(grp['ags'])}"
-        rows.append(gvz.obs(INDIKATOR, "gemeinde", ziel, gvz.GS_GEM, jahr, WAHLTAG[jahr], wert, zaehler=str(w),
-                            nenner=str(wb), status=status, quelle=QUELLE, hinweis=hinweis))
+        rows.append(
+            gvz.obs(
+                INDIKATOR,
+                "gemeinde",
+                ziel,
+                gvz.GS_GEM,
+                jahr,
+                WAHLTAG[jahr],
+                wert,
+                zaehler=str(w),
+                nenner=str(wb),
+                status=status,
+                quelle=QUELLE,
+                hinweis=hinweis,
+            )
+        )
     return rows
 
 
@@ -161,8 +189,12 @@ def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
         unmapped = [a for a, z in mapping.items() if z is None]
         r = gemeinde_obs(units, mapping, jahr, unsicher if jahr == 2019 else set())
         rows += r
-        summary[str(jahr)] = {"gemeinden_wahltag": len(units), "gemeinden_2021_mit_wert": len(r),
-                              "nicht_zugeordnet": len(unmapped), "hinweise": notes[:10]}
+        summary[str(jahr)] = {
+            "gemeinden_wahltag": len(units),
+            "gemeinden_2021_mit_wert": len(r),
+            "nicht_zugeordnet": len(unmapped),
+            "hinweise": notes[:10],
+        }
     return pd.DataFrame(rows), summary
 
 

@@ -48,8 +48,9 @@ def load_gemeinden_2021(raw_dir: Path) -> pd.DataFrame:
     df = rawio.read_csv(path, required=["AGS", "GEN"])
     df = df[df["AGS"].str.startswith("16")][["AGS", "GEN"]].rename(columns={"AGS": "ags", "GEN": "name"})
     if len(df) != 631 or EISENACH_NEU not in set(df["ags"]):
-        raise RawInputError(path, f"Erwartet 631 Gemeinden (Gebietsstand 31.12.2021) inkl. Eisenach "
-                                  f"{EISENACH_NEU}, gefunden {len(df)}.")
+        raise RawInputError(
+            path, f"Erwartet 631 Gemeinden (Gebietsstand 31.12.2021) inkl. Eisenach {EISENACH_NEU}, gefunden {len(df)}."
+        )
     df["kreis_bis"] = df["ags"].map(kreis_bis)
     df["kreis_ab"] = df["ags"].map(kreis_ab)
     return df.sort_values("ags", kind="mergesort").reset_index(drop=True)
@@ -62,11 +63,34 @@ def load_crosswalk(data_dir: Path) -> dict[str, str]:
     return dict(zip(df["ags_2016"], df["ags_2021"]))
 
 
-def obs(indikator, ebene, schluessel, gebietsstand, jahr, stand, wert, zaehler="", nenner="",
-        status="ok", quelle=QUELLE, hinweis="") -> dict:
-    return dict(indikator=indikator, ebene=ebene, schluessel=schluessel, gebietsstand=gebietsstand,
-                jahr=str(jahr), stand=stand, wert=wert, zaehler=zaehler, nenner=nenner, status=status,
-                quelle=quelle, hinweis=hinweis)
+def obs(
+    indikator,
+    ebene,
+    schluessel,
+    gebietsstand,
+    jahr,
+    stand,
+    wert,
+    zaehler="",
+    nenner="",
+    status="ok",
+    quelle=QUELLE,
+    hinweis="",
+) -> dict:
+    return dict(
+        indikator=indikator,
+        ebene=ebene,
+        schluessel=schluessel,
+        gebietsstand=gebietsstand,
+        jahr=str(jahr),
+        stand=stand,
+        wert=wert,
+        zaehler=zaehler,
+        nenner=nenner,
+        status=status,
+        quelle=quelle,
+        hinweis=hinweis,
+    )
 
 
 def key_list(keys, limit: int = 12) -> str:
@@ -78,8 +102,9 @@ def key_list(keys, limit: int = 12) -> str:
 # ---------------------------------------------------------------- reading
 def read_gv(path: Path) -> pd.DataFrame:
     """Gemeinde rows (Satzart 60): ags, name, area/population as published text and as numbers."""
-    df = rawio.read_csv(path, required=["satzart", "land", "rb", "kreis", "gem", "name", "flaeche_km2",
-                                        "bev_insgesamt", "bev_je_km2"])
+    df = rawio.read_csv(
+        path, required=["satzart", "land", "rb", "kreis", "gem", "name", "flaeche_km2", "bev_insgesamt", "bev_je_km2"]
+    )
     df = df[df["satzart"] == "60"].copy()
     if df.empty:
         raise RawInputError(path, "Keine Gemeindezeilen (Satzart 60) gefunden.")
@@ -120,18 +145,29 @@ def gemeinden_direct(gv: pd.DataFrame, gem21: pd.DataFrame, path_hint: str) -> p
     missing = set(gem21["ags"]) - set(gv["ags"])
     extra = set(gv["ags"]) - set(gem21["ags"])
     if missing or extra:
-        raise RawInputError(Path(path_hint), f"Gemeinden passen nicht zum Gebietsstand 31.12.2021: fehlen "
-                                             f"{key_list(missing) or '-'}, zusätzlich {key_list(extra) or '-'}.")
+        raise RawInputError(
+            Path(path_hint),
+            f"Gemeinden passen nicht zum Gebietsstand 31.12.2021: fehlen "
+            f"{key_list(missing) or '-'}, zusätzlich {key_list(extra) or '-'}.",
+        )
     g = gv.set_index("ags")
-    return pd.DataFrame({
-        "ags": gem21["ags"], "bev": g.loc[gem21["ags"], "bev"].values, "flaeche": g.loc[gem21["ags"], "flaeche"].values,
-        "bev_txt": g.loc[gem21["ags"], "bev_txt"].values, "dichte_txt": g.loc[gem21["ags"], "dichte_txt"].values,
-        "flaeche_txt": g.loc[gem21["ags"], "flaeche_txt"].values, "status": "ok", "hinweis": "",
-    })
+    return pd.DataFrame(
+        {
+            "ags": gem21["ags"],
+            "bev": g.loc[gem21["ags"], "bev"].values,
+            "flaeche": g.loc[gem21["ags"], "flaeche"].values,
+            "bev_txt": g.loc[gem21["ags"], "bev_txt"].values,
+            "dichte_txt": g.loc[gem21["ags"], "dichte_txt"].values,
+            "flaeche_txt": g.loc[gem21["ags"], "flaeche_txt"].values,
+            "status": "ok",
+            "hinweis": "",
+        }
+    )
 
 
-def gemeinden_from_older(gv_old: pd.DataFrame, crosswalk: dict[str, str], gv21: pd.DataFrame,
-                         label: str) -> tuple[pd.DataFrame, list[str]]:
+def gemeinden_from_older(
+    gv_old: pd.DataFrame, crosswalk: dict[str, str], gv21: pd.DataFrame, label: str
+) -> tuple[pd.DataFrame, list[str]]:
     """Sum finer old Gemeinden onto 2021 Gemeinden; unchanged ones keep the published figures."""
     warnings: list[str] = []
     old = gv_old.copy()
@@ -155,8 +191,10 @@ def gemeinden_from_older(gv_old: pd.DataFrame, crosswalk: dict[str, str], gv21: 
         flaeche = round(grp["flaeche"].sum(), 2)
         diff = round(flaeche - ref.loc[ags21, "flaeche"], 2)
         if abs(diff) >= FLAECHE_ABDECKUNG_KM2:
-            warnings.append(f"{label}: {ags21} nur teilweise abgedeckt (Fläche {flaeche} statt "
-                            f"{ref.loc[ags21, 'flaeche']} km²) – nicht umgerechnet")
+            warnings.append(
+                f"{label}: {ags21} nur teilweise abgedeckt (Fläche {flaeche} statt "
+                f"{ref.loc[ags21, 'flaeche']} km²) – nicht umgerechnet"
+            )
             continue
         keys = list(grp["ags"])
         if len(keys) == 1:
@@ -166,15 +204,36 @@ def gemeinden_from_older(gv_old: pd.DataFrame, crosswalk: dict[str, str], gv21: 
             if abs(diff) >= FLAECHE_GLEICH_KM2:
                 notes.append(f"Fläche damals {r['flaeche_txt']} km² (31.12.2021: {ref.loc[ags21, 'flaeche_txt']} km²)")
             hinweis = "; ".join(notes)
-            rows.append(dict(ags=ags21, bev=r["bev"], flaeche=r["flaeche"], bev_txt=r["bev_txt"],
-                             dichte_txt=r["dichte_txt"], flaeche_txt=r["flaeche_txt"], status="ok", hinweis=hinweis))
+            rows.append(
+                dict(
+                    ags=ags21,
+                    bev=r["bev"],
+                    flaeche=r["flaeche"],
+                    bev_txt=r["bev_txt"],
+                    dichte_txt=r["dichte_txt"],
+                    flaeche_txt=r["flaeche_txt"],
+                    status="ok",
+                    hinweis=hinweis,
+                )
+            )
             continue
         bev = grp["bev"].sum()
-        hinweis = (f"Summe von {len(keys)} Gemeinde(n) des Gebietsstands {label}: {key_list(keys)}; "
-                   f"Fläche damals {fmt_derived(flaeche, 2)} km² (31.12.2021: {ref.loc[ags21, 'flaeche_txt']} km²)")
-        rows.append(dict(ags=ags21, bev=bev, flaeche=flaeche, bev_txt=fmt_derived(bev, 0),
-                         dichte_txt=fmt_derived(bev / flaeche), flaeche_txt=fmt_derived(flaeche, 2),
-                         status="umgerechnet", hinweis=hinweis))
+        hinweis = (
+            f"Summe von {len(keys)} Gemeinde(n) des Gebietsstands {label}: {key_list(keys)}; "
+            f"Fläche damals {fmt_derived(flaeche, 2)} km² (31.12.2021: {ref.loc[ags21, 'flaeche_txt']} km²)"
+        )
+        rows.append(
+            dict(
+                ags=ags21,
+                bev=bev,
+                flaeche=flaeche,
+                bev_txt=fmt_derived(bev, 0),
+                dichte_txt=fmt_derived(bev / flaeche),
+                flaeche_txt=fmt_derived(flaeche, 2),
+                status="umgerechnet",
+                hinweis=hinweis,
+            )
+        )
     return pd.DataFrame(rows), warnings
 
 
@@ -193,13 +252,25 @@ def gemeinden_from_later(gv_new: pd.DataFrame, gv21: pd.DataFrame, label: str = 
         if diff < FLAECHE_GLEICH_KM2 - 1e-9:
             hinweis = ""
         elif diff < FLAECHE_ABDECKUNG_KM2:
-            hinweis = (f"Gleiche Gemeinde nach einer Grenzberichtigung: Fläche {label} {n['flaeche_txt']} km² "
-                       f"(31.12.2021: {r['flaeche_txt']} km²)")
+            hinweis = (
+                f"Gleiche Gemeinde nach einer Grenzberichtigung: Fläche {label} {n['flaeche_txt']} km² "
+                f"(31.12.2021: {r['flaeche_txt']} km²)"
+            )
         else:
             lost.append(a)
             continue
-        rows.append(dict(ags=a, bev=n["bev"], flaeche=n["flaeche"], bev_txt=n["bev_txt"],
-                         dichte_txt=n["dichte_txt"], flaeche_txt=n["flaeche_txt"], status="ok", hinweis=hinweis))
+        rows.append(
+            dict(
+                ags=a,
+                bev=n["bev"],
+                flaeche=n["flaeche"],
+                bev_txt=n["bev_txt"],
+                dichte_txt=n["dichte_txt"],
+                flaeche_txt=n["flaeche_txt"],
+                status="ok",
+                hinweis=hinweis,
+            )
+        )
     return pd.DataFrame(rows), lost
 
 
@@ -219,10 +290,24 @@ def gemeinde_obs(gem: pd.DataFrame, jahr: int, stand: str, extra_hinweis: str = 
     rows = []
     for _, r in gem.iterrows():
         hin = "; ".join(h for h in (r["hinweis"], extra_hinweis) if h)
-        rows.append(obs("einwohner", "gemeinde", r["ags"], GS_GEM, jahr, stand, r["bev_txt"],
-                        status=r["status"], hinweis=hin))
-        rows.append(obs("bevoelkerungsdichte", "gemeinde", r["ags"], GS_GEM, jahr, stand, r["dichte_txt"],
-                        zaehler=r["bev_txt"], nenner=r["flaeche_txt"], status=r["status"], hinweis=hin))
+        rows.append(
+            obs("einwohner", "gemeinde", r["ags"], GS_GEM, jahr, stand, r["bev_txt"], status=r["status"], hinweis=hin)
+        )
+        rows.append(
+            obs(
+                "bevoelkerungsdichte",
+                "gemeinde",
+                r["ags"],
+                GS_GEM,
+                jahr,
+                stand,
+                r["dichte_txt"],
+                zaehler=r["bev_txt"],
+                nenner=r["flaeche_txt"],
+                status=r["status"],
+                hinweis=hin,
+            )
+        )
     return rows
 
 
@@ -231,10 +316,24 @@ def sum_obs(sums: pd.DataFrame, ebene: str, gebietsstand: str, jahr: int, stand:
     for _, r in sums.iterrows():
         bev, fl = fmt_derived(r["bev"], 0), fmt_derived(r["flaeche"], 2)
         hin = f"{hinweis} ({int(r['n'])} Gemeinden)"
-        rows.append(obs("einwohner", ebene, r["schluessel"], gebietsstand, jahr, stand, bev,
-                        status="abgeleitet", hinweis=hin))
-        rows.append(obs("bevoelkerungsdichte", ebene, r["schluessel"], gebietsstand, jahr, stand,
-                        fmt_derived(r["bev"] / r["flaeche"]), zaehler=bev, nenner=fl, status="abgeleitet", hinweis=hin))
+        rows.append(
+            obs("einwohner", ebene, r["schluessel"], gebietsstand, jahr, stand, bev, status="abgeleitet", hinweis=hin)
+        )
+        rows.append(
+            obs(
+                "bevoelkerungsdichte",
+                ebene,
+                r["schluessel"],
+                gebietsstand,
+                jahr,
+                stand,
+                fmt_derived(r["bev"] / r["flaeche"]),
+                zaehler=bev,
+                nenner=fl,
+                status="abgeleitet",
+                hinweis=hin,
+            )
+        )
     return rows
 
 
@@ -246,13 +345,18 @@ def kreise_aus_allen_gemeinden(gv_new: pd.DataFrame, g21: pd.DataFrame) -> pd.Da
     a = g21.groupby(g21["ags"].str[:5])["flaeche"].sum()
     grp = gv_new.groupby(gv_new["ags"].str[:5])
     b, bev, n = grp["flaeche"].sum(), grp["bev"].sum(), grp.size()
-    out = [dict(schluessel=k, bev=bev[k], flaeche=round(b[k], 2), n=int(n[k]))
-           for k in a.index if k in b.index and abs(a[k] - b[k]) < KREIS_FLAECHE_TOLERANZ_KM2]
+    out = [
+        dict(schluessel=k, bev=bev[k], flaeche=round(b[k], 2), n=int(n[k]))
+        for k in a.index
+        if k in b.index and abs(a[k] - b[k]) < KREIS_FLAECHE_TOLERANZ_KM2
+    ]
     return pd.DataFrame(out, columns=["schluessel", "bev", "flaeche", "n"])
 
 
 def land_sum(gem: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame([dict(schluessel="16", bev=gem["bev"].sum(), flaeche=round(gem["flaeche"].sum(), 2), n=len(gem))])
+    return pd.DataFrame(
+        [dict(schluessel="16", bev=gem["bev"].sum(), flaeche=round(gem["flaeche"].sum(), 2), n=len(gem))]
+    )
 
 
 def same_reference_check(gv23: pd.DataFrame, gv24: pd.DataFrame) -> list[str]:
@@ -260,9 +364,11 @@ def same_reference_check(gv23: pd.DataFrame, gv24: pd.DataFrame) -> list[str]:
     j = gv23.merge(gv24, on="ags", suffixes=("_23", "_24"))
     same_area = j[(j["flaeche_23"] - j["flaeche_24"]).abs() < FLAECHE_GLEICH_KM2 - 1e-9]
     differ = same_area[same_area["bev_23"] != same_area["bev_24"]]
-    notes = [f"GV 31.12.2024: Bevölkerungsstand 31.12.2023 wie Datei 31.12.2023; {len(same_area)} Gemeinden mit "
-             f"gleicher Fläche, davon {len(differ)} mit abweichender Einwohnerzahl; Summe "
-             f"{int(gv23['bev'].sum())} (2023) / {int(gv24['bev'].sum())} (2024)"]
+    notes = [
+        f"GV 31.12.2024: Bevölkerungsstand 31.12.2023 wie Datei 31.12.2023; {len(same_area)} Gemeinden mit "
+        f"gleicher Fläche, davon {len(differ)} mit abweichender Einwohnerzahl; Summe "
+        f"{int(gv23['bev'].sum())} (2023) / {int(gv24['bev'].sum())} (2024)"
+    ]
     if len(differ):
         notes.append(f"Abweichende Einwohnerzahlen 2023/2024: {key_list(differ['ags'])}")
     return notes
@@ -302,7 +408,9 @@ def vg250ew_2022(raw_dir: Path, gem21: pd.DataFrame) -> tuple[list[dict], dict]:
     if set(gem["schluessel"]) != set(gem21["ags"]):
         raise RawInputError(gpath, "Gemeinden passen nicht zum Gebietsstand 31.12.2021 (631).")
     if set(krs["schluessel"]) != set(gem21["kreis_ab"]):
-        raise RawInputError(kpath, f"Kreise passen nicht zu den 22 Kreisen ab 01.07.2021: {key_list(krs['schluessel'])}.")
+        raise RawInputError(
+            kpath, f"Kreise passen nicht zu den 22 Kreisen ab 01.07.2021: {key_list(krs['schluessel'])}."
+        )
     try:
         feats = json.loads(rawio.require_file(lpath).read_text(encoding="utf-8"))["features"]
         land = [str(f["properties"]["EWZ"]) for f in feats if str(f["properties"].get("SN_L")) == "16"]
@@ -310,30 +418,59 @@ def vg250ew_2022(raw_dir: Path, gem21: pd.DataFrame) -> tuple[list[dict], dict]:
         raise RawInputError(lpath, f"Landespolygon ohne lesbares Attribut EWZ ({exc}).") from exc
     if len(land) != 1 or not re.fullmatch(r"\d+", land[0]):
         raise RawInputError(lpath, f"Erwartet genau ein Land 16 mit ganzzahliger EWZ, gefunden: {land}.")
-    rows = [obs("einwohner", "gemeinde", a, GS_GEM, 2022, VG_STAND, e, quelle=VG_QUELLE, hinweis=VG_HINWEIS)
-            for a, e in zip(gem["schluessel"], gem["ewz"])]
-    rows += [obs("einwohner", "kreis", k, GS_AB, 2022, VG_STAND, e, quelle=VG_QUELLE, hinweis=VG_HINWEIS)
-             for k, e in zip(krs["schluessel"], krs["ewz"])]
+    rows = [
+        obs("einwohner", "gemeinde", a, GS_GEM, 2022, VG_STAND, e, quelle=VG_QUELLE, hinweis=VG_HINWEIS)
+        for a, e in zip(gem["schluessel"], gem["ewz"])
+    ]
+    rows += [
+        obs("einwohner", "kreis", k, GS_AB, 2022, VG_STAND, e, quelle=VG_QUELLE, hinweis=VG_HINWEIS)
+        for k, e in zip(krs["schluessel"], krs["ewz"])
+    ]
     rows.append(obs("einwohner", "land", "16", GS_LAND, 2022, VG_STAND, land[0], quelle=VG_QUELLE, hinweis=VG_HINWEIS))
-    g = gem.assign(bev=gem["ewz"].astype(int)).merge(gem21[["ags", "kreis_ab", "kreis_bis"]], left_on="schluessel",
-                                                     right_on="ags")
+    g = gem.assign(bev=gem["ewz"].astype(int)).merge(
+        gem21[["ags", "kreis_ab", "kreis_bis"]], left_on="schluessel", right_on="ags"
+    )
     for kreis, grp in g.groupby("kreis_bis", sort=True):
         if kreis in set(krs["schluessel"]) and kreis != "16063":
             continue  # unchanged Kreis: the published EWZ above
-        rows.append(obs("einwohner", "kreis", kreis, GS_BIS, 2022, VG_STAND, str(int(grp["bev"].sum())),
-                        status="abgeleitet", quelle=VG_QUELLE,
-                        hinweis=f"Summe der Gemeinden (EWZ BKG VG250-EW 31.12.2022) im Kreisgebiet bis 30.06.2021 "
-                                f"({len(grp)} Gemeinden)"))
+        rows.append(
+            obs(
+                "einwohner",
+                "kreis",
+                kreis,
+                GS_BIS,
+                2022,
+                VG_STAND,
+                str(int(grp["bev"].sum())),
+                status="abgeleitet",
+                quelle=VG_QUELLE,
+                hinweis=f"Summe der Gemeinden (EWZ BKG VG250-EW 31.12.2022) im Kreisgebiet bis 30.06.2021 "
+                f"({len(grp)} Gemeinden)",
+            )
+        )
     for kreis, grp in g.groupby("kreis_bis", sort=True):
         if kreis in set(krs["schluessel"]) and kreis != "16063":
-            rows.append(obs("einwohner", "kreis", kreis, GS_BIS, 2022, VG_STAND,
-                            krs.set_index("schluessel").loc[kreis, "ewz"], quelle=VG_QUELLE,
-                            hinweis=VG_HINWEIS + " (Kreisgebiet am 01.07.2021 unverändert)"))
+            rows.append(
+                obs(
+                    "einwohner",
+                    "kreis",
+                    kreis,
+                    GS_BIS,
+                    2022,
+                    VG_STAND,
+                    krs.set_index("schluessel").loc[kreis, "ewz"],
+                    quelle=VG_QUELLE,
+                    hinweis=VG_HINWEIS + " (Kreisgebiet am 01.07.2021 unverändert)",
+                )
+            )
     sums = g.groupby("kreis_ab")["bev"].sum()
     abweichend = [k for k, e in zip(krs["schluessel"], krs["ewz"]) if int(e) != sums.get(k)]
-    summary = {"vg250ew_2022_gemeinden": len(gem), "vg250ew_2022_kreise": len(krs),
-               "vg250ew_2022_kreise_summe_abweichend": abweichend,
-               "vg250ew_2022_land_gleich_summe": int(land[0]) == int(g["bev"].sum())}
+    summary = {
+        "vg250ew_2022_gemeinden": len(gem),
+        "vg250ew_2022_kreise": len(krs),
+        "vg250ew_2022_kreise_summe_abweichend": abweichend,
+        "vg250ew_2022_land_gleich_summe": int(land[0]) == int(g["bev"].sum()),
+    }
     return rows, summary
 
 
@@ -379,15 +516,22 @@ def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
         if gs == GS_BIS:  # the Wartburgkreis without Eisenach is no sum of whole Kreise
             extra = extra[~extra["schluessel"].isin(["16063", "16056"])]
         rows += sum_obs(sums, "kreis", gs, 2023, "2023-12-31", "Summe der Gemeinden")
-        rows += sum_obs(extra, "kreis", gs, 2023, "2023-12-31",
-                        "Summe aller Gemeinden des Kreises im Gebietsstand 31.12.2023 (Kreisgebiet unverändert)")
+        rows += sum_obs(
+            extra,
+            "kreis",
+            gs,
+            2023,
+            "2023-12-31",
+            "Summe aller Gemeinden des Kreises im Gebietsstand 31.12.2023 (Kreisgebiet unverändert)",
+        )
         summary[f"kreise_{gs}_2023"] = len(sums) + len(extra)
     # The Land has one territory: all Gemeinden of the 31.12.2023 file add up to it.
     g23_all = gv[2023]
     fl23, fl21 = round(g23_all["flaeche"].sum(), 2), round(g21["flaeche"].sum(), 2)
     if abs(fl23 - fl21) < 1.0:
-        rows += sum_obs(land_sum(g23_all), "land", GS_LAND, 2023, "2023-12-31",
-                        "Summe aller Gemeinden des Gebietsstands 31.12.2023")
+        rows += sum_obs(
+            land_sum(g23_all), "land", GS_LAND, 2023, "2023-12-31", "Summe aller Gemeinden des Gebietsstands 31.12.2023"
+        )
     else:
         warnings.append(f"Landesfläche 2023 {fl23} statt {fl21} km² – kein Landeswert 2023")
 
@@ -395,12 +539,14 @@ def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
     rows += vg_rows
     summary.update(vg_summary)
 
-    summary.update({
-        "beobachtungen": len(rows),
-        "gemeinden_2023_ohne_wert_fusion_oder_flaeche": len(lost23),
-        "gemeinden_2023_ohne_wert": key_list(lost23, 40),
-        "warnungen": warnings,
-    })
+    summary.update(
+        {
+            "beobachtungen": len(rows),
+            "gemeinden_2023_ohne_wert_fusion_oder_flaeche": len(lost23),
+            "gemeinden_2023_ohne_wert": key_list(lost23, 40),
+            "warnungen": warnings,
+        }
+    )
     return pd.DataFrame(rows), summary
 
 

@@ -69,11 +69,15 @@ def _crosswalk_detail(raw_dir: Path) -> pd.DataFrame:
     # A point on a shared edge could match twice; the smallest key keeps the result deterministic.
     hit = hit.sort_values(["ags_2016", "AGS"], kind="mergesort").drop_duplicates("ags_2016")
     by_point = dict(zip(hit["ags_2016"], hit["AGS"]))
-    inter = gpd.overlay(old[["ags_2016", "geometry"]], new[["AGS", "geometry"]], how="intersection",
-                        keep_geom_type=True)
+    inter = gpd.overlay(
+        old[["ags_2016", "geometry"]], new[["AGS", "geometry"]], how="intersection", keep_geom_type=True
+    )
     inter["a"] = inter.area
-    best = (inter.sort_values(["ags_2016", "a", "AGS"], ascending=[True, False, True], kind="mergesort")
-            .drop_duplicates("ags_2016").set_index("ags_2016"))
+    best = (
+        inter.sort_values(["ags_2016", "a", "AGS"], ascending=[True, False, True], kind="mergesort")
+        .drop_duplicates("ags_2016")
+        .set_index("ags_2016")
+    )
     out = old[["ags_2016", "name_2016"]].copy()
     out["area"] = old.area.values
     out["punkt"] = out["ags_2016"].map(lambda k: by_point.get(k) if isinstance(by_point.get(k), str) else "")
@@ -117,10 +121,17 @@ def load_gemeinde_attributes(raw_dir: Path) -> pd.DataFrame:
     df["kfl"] = [rawio.parse_number(v, path, f"KFL von {a}") for v, a in zip(df["KFL"], df["AGS"])]
     if df["kfl"].isna().any():
         raise rawio.RawInputError(path, "KFL fehlt für " + ", ".join(df.loc[df["kfl"].isna(), "AGS"]))
-    out = pd.DataFrame({
-        "schluessel": df["AGS"], "ars": df["ARS"], "name": df["GEN"], "bez": df["BEZ"],
-        "kreis_ab": df["AGS"].str[:5], "verband": df["ARS"].str[:9], "kfl": df["kfl"],
-    })
+    out = pd.DataFrame(
+        {
+            "schluessel": df["AGS"],
+            "ars": df["ARS"],
+            "name": df["GEN"],
+            "bez": df["BEZ"],
+            "kreis_ab": df["AGS"].str[:5],
+            "verband": df["ARS"].str[:9],
+            "kfl": df["kfl"],
+        }
+    )
     # Eisenach (in 16063 since 01.07.2021) was the kreisfreie Stadt 16056 before.
     out["kreis_bis"] = out["kreis_ab"].where(out["schluessel"] != EISENACH_NEU, EISENACH_ALT[:5])
     return out.sort_values("schluessel", kind="mergesort").reset_index(drop=True)
@@ -186,8 +197,17 @@ def build_gemeinden(raw_dir: Path):
     for r in attrs.itertuples():
         a_d = dissolved[r.schluessel].area / 1e6
         a_c = coarse[r.schluessel].area / 1e6
-        rows.append({"schluessel": r.schluessel, "name": r.name, "kfl": r.kfl, "a_d": a_d, "a_c": a_c,
-                     "dev_d": _pct(a_d, r.kfl), "dev_c": _pct(a_c, r.kfl)})
+        rows.append(
+            {
+                "schluessel": r.schluessel,
+                "name": r.name,
+                "kfl": r.kfl,
+                "a_d": a_d,
+                "a_c": a_c,
+                "dev_d": _pct(a_d, r.kfl),
+                "dev_c": _pct(a_c, r.kfl),
+            }
+        )
     check = pd.DataFrame(rows)
     # Most deviations > 2 % are small, unchanged Gemeinden where VG250 simply differs from the cadastre;
     # swapping in the far coarser VG5000 shape would make them worse, so it only replaces a shape it beats.
@@ -413,8 +433,8 @@ def simplify_overview(gdf, limit_pct: float = SIMPLIFY_MAX_PCT, log=lambda _t: N
     tols = OVERVIEW_TOLERANCES_M
     last = len(tols) - 1
     nv = shapely.get_num_coordinates
-    moved: dict = {}   # edge → area moved into its first polygon, per tolerance
-    verts: dict = {}   # edge → vertices of both polygons left, per tolerance
+    moved: dict = {}  # edge → area moved into its first polygon, per tolerance
+    verts: dict = {}  # edge → vertices of both polygons left, per tolerance
     for e in edges:
         a, b = allg[e[0]], allg[e[1]]
         row_d, row_v = [], []
@@ -542,8 +562,10 @@ def _kfl(x: float) -> float:
 def _kreis_names(raw_dir: Path) -> tuple[dict, dict]:
     bis = rawio.read_geojson(Path(raw_dir) / VG5000_KRS, required=["AGS", "GEN", "BEZ"])
     ab = rawio.read_csv(Path(raw_dir) / VG250EW_KRS, required=["AGS", "GEN", "BEZ"])
-    return ({a: (n, b) for a, n, b in zip(bis["AGS"], bis["GEN"], bis["BEZ"])},
-            {a: (n, b) for a, n, b in zip(ab["AGS"], ab["GEN"], ab["BEZ"])})
+    return (
+        {a: (n, b) for a, n, b in zip(bis["AGS"], bis["GEN"], bis["BEZ"])},
+        {a: (n, b) for a, n, b in zip(ab["AGS"], ab["GEN"], ab["BEZ"])},
+    )
 
 
 def _verband_names(raw_dir: Path) -> dict:
@@ -579,7 +601,8 @@ def _report_md(check: pd.DataFrame, cw: pd.DataFrame, info: dict) -> str:
         "  solchen Nachbarn ändert sich nicht und behält daher die Quelle „VG250 2016 aufgelöst“"
         f" ({int((check['fallback'] & ~check['geaendert']).sum())} Fälle).",
         "- Zuordnung über größte Überlappung statt Innenpunkt (Innenpunkt lag im groben VG5000-Nachbarpolygon): "
-        + (", ".join(f"{r.ags_2016} {r.name_2016} → {r.ags_2021}" for r in over.itertuples()) or "keine") + ".",
+        + (", ".join(f"{r.ags_2016} {r.name_2016} → {r.ags_2021}" for r in over.itertuples()) or "keine")
+        + ".",
         "- Keine VG250-Gemeinde von 2016 ist erkennbar auf zwei Gemeinden von 2021 aufgeteilt (jede liegt zu mehr als",
         f"  {info['min_anteil']:.0%} in ihrer Zielgemeinde, gemessen am groben VG5000).",
         "",
@@ -597,8 +620,10 @@ def _report_md(check: pd.DataFrame, cw: pd.DataFrame, info: dict) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in worst.itertuples():
-        lines.append(f"| {r.schluessel} | {r.name} | {r.kfl:.2f} | {r.a_d:.3f} | {r.dev_d:.2f} | {r.geometrie_quelle} |"
-                     f" {r.a_final:.3f} | {r.dev_final:.2f} |")
+        lines.append(
+            f"| {r.schluessel} | {r.name} | {r.kfl:.2f} | {r.a_d:.3f} | {r.dev_d:.2f} | {r.geometrie_quelle} |"
+            f" {r.a_final:.3f} | {r.dev_final:.2f} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -607,8 +632,11 @@ def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:
 
     raw_dir, data_dir, geodata_dir = Path(raw_dir), Path(data_dir), Path(geodata_dir)
     cw_detail = _crosswalk_detail(raw_dir)
-    write_csv(cw_detail[["ags_2016", "name_2016", "ags_2021"]], data_dir / "crosswalk_gemeinden_2016_2021.csv",
-              sort_by=["ags_2016"])
+    write_csv(
+        cw_detail[["ags_2016", "name_2016", "ags_2021"]],
+        data_dir / "crosswalk_gemeinden_2016_2021.csv",
+        sort_by=["ags_2016"],
+    )
     names_bis, names_ab = _kreis_names(raw_dir)
     verbaende = _verband_names(raw_dir)
     gdf, check, cw, notes = build_gemeinden(raw_dir)
@@ -622,14 +650,33 @@ def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:
     # Gemeinden
     feats = []
     for r, g in zip(gdf.itertuples(), simple):
-        feats.append(({"schluessel": r.schluessel, "ars": r.ars, "name": r.name, "bez": r.bez,
-                       "kreis_bis": r.kreis_bis, "kreis_ab": r.kreis_ab, "verband": r.verband,
-                       "flaeche_km2": _kfl(r.kfl), "geometrie_quelle": r.geometrie_quelle}, g))
+        feats.append(
+            (
+                {
+                    "schluessel": r.schluessel,
+                    "ars": r.ars,
+                    "name": r.name,
+                    "bez": r.bez,
+                    "kreis_bis": r.kreis_bis,
+                    "kreis_ab": r.kreis_ab,
+                    "verband": r.verband,
+                    "flaeche_km2": _kfl(r.kfl),
+                    "geometrie_quelle": r.geometrie_quelle,
+                },
+                g,
+            )
+        )
     write_geojson(feats, geodata_dir / f"gemeinden_{GEBIETSSTAND_GEM}.geojson")
-    json_bytes = len(json.dumps(
-        {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": p, "geometry": _geojson_geometry(g)}
-                                                   for p, g in feats]},
-        ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    json_bytes = len(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": p, "geometry": _geojson_geometry(g)} for p, g in feats],
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode("utf-8")
+    )
 
     kfl_sum = lambda mask: _kfl(gdf.loc[mask, "kfl"].sum())  # noqa: E731
     # Kreise, both Gebietsstände
@@ -643,11 +690,17 @@ def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:
             max_dev_krs = max(max_dev_krs, abs(_pct(a[k], ref[k].area / 1e6)))
         missing = sorted(set(diss) ^ set(names))
         if missing:
-            raise rawio.RawInputError(raw_dir / (VG5000_KRS if col == "kreis_bis" else VG250EW_KRS),
-                                      f"Kreisschlüssel passen nicht zu den Gemeinden: {missing}")
-        write_geojson([({"schluessel": k, "name": names[k][0], "bez": names[k][1],
-                         "flaeche_km2": kfl_sum(gdf[col] == k)}, g) for k, g in diss.items()],
-                      geodata_dir / f"kreise_{stand}.geojson")
+            raise rawio.RawInputError(
+                raw_dir / (VG5000_KRS if col == "kreis_bis" else VG250EW_KRS),
+                f"Kreisschlüssel passen nicht zu den Gemeinden: {missing}",
+            )
+        write_geojson(
+            [
+                ({"schluessel": k, "name": names[k][0], "bez": names[k][1], "flaeche_km2": kfl_sum(gdf[col] == k)}, g)
+                for k, g in diss.items()
+            ],
+            geodata_dir / f"kreise_{stand}.geojson",
+        )
         counts[f"kreise_{stand}"] = len(diss)
 
     # Gemeindeverbände
@@ -655,44 +708,73 @@ def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:
     missing = sorted(set(diss) ^ set(verbaende))
     if missing:
         raise rawio.RawInputError(raw_dir / VG250EW_VWG, f"Verbandsschlüssel passen nicht zu den Gemeinden: {missing}")
-    write_geojson([({"schluessel": k, "name": verbaende[k][0], "bez": verbaende[k][1], "kreis_ab": k[:5],
-                     "flaeche_km2": kfl_sum(gdf["verband"] == k)}, g) for k, g in diss.items()],
-                  geodata_dir / f"gemeindeverbaende_{GEBIETSSTAND_GEM}.geojson")
+    write_geojson(
+        [
+            (
+                {
+                    "schluessel": k,
+                    "name": verbaende[k][0],
+                    "bez": verbaende[k][1],
+                    "kreis_ab": k[:5],
+                    "flaeche_km2": kfl_sum(gdf["verband"] == k),
+                },
+                g,
+            )
+            for k, g in diss.items()
+        ],
+        geodata_dir / f"gemeindeverbaende_{GEBIETSSTAND_GEM}.geojson",
+    )
     counts["gemeindeverbaende"] = len(diss)
 
     land = shapely.coverage_union_all(simple)
-    write_geojson([({"schluessel": "16", "name": "Thüringen", "flaeche_km2": _kfl(gdf["kfl"].sum())}, land)],
-                  geodata_dir / "land.geojson")
+    write_geojson(
+        [({"schluessel": "16", "name": "Thüringen", "flaeche_km2": _kfl(gdf["kfl"].sum())}, land)],
+        geodata_dir / "land.geojson",
+    )
 
     # Overview for the all-Thüringen map: keys only, the attributes are in the Gemeinde layer.
     overview, a_overview = simplify_overview(gdf)
-    write_geojson([({"schluessel": k}, g) for k, g in zip(gdf["schluessel"], overview)],
-                  geodata_dir / OVERVIEW_FILE)
-    write_csv(pd.DataFrame({
-        "schluessel": check["schluessel"], "name": check["name"],
-        "kfl_km2": [f"{x:.2f}" for x in check["kfl"]],
-        "flaeche_unvereinfacht_km2": [_fmt(x, 3) for x in check["a_final"]],
-        "flaeche_uebersicht_km2": [_fmt(x, 3) for x in a_overview],
-        "abweichung_unvereinfacht_prozent": [_fmt(_pct(a, r), 2) for a, r in zip(a_overview, check["a_final"])],
-        "abweichung_kfl_prozent": [_fmt(_pct(a, k), 2) for a, k in zip(a_overview, check["kfl"])],
-    }), geodata_dir / OVERVIEW_CHECK_FILE, sort_by=["schluessel"])
+    write_geojson([({"schluessel": k}, g) for k, g in zip(gdf["schluessel"], overview)], geodata_dir / OVERVIEW_FILE)
+    write_csv(
+        pd.DataFrame(
+            {
+                "schluessel": check["schluessel"],
+                "name": check["name"],
+                "kfl_km2": [f"{x:.2f}" for x in check["kfl"]],
+                "flaeche_unvereinfacht_km2": [_fmt(x, 3) for x in check["a_final"]],
+                "flaeche_uebersicht_km2": [_fmt(x, 3) for x in a_overview],
+                "abweichung_unvereinfacht_prozent": [_fmt(_pct(a, r), 2) for a, r in zip(a_overview, check["a_final"])],
+                "abweichung_kfl_prozent": [_fmt(_pct(a, k), 2) for a, k in zip(a_overview, check["kfl"])],
+            }
+        ),
+        geodata_dir / OVERVIEW_CHECK_FILE,
+        sort_by=["schluessel"],
+    )
 
-    report = pd.DataFrame({
-        "schluessel": check["schluessel"], "name": check["name"],
-        "kfl_km2": [f"{x:.2f}" for x in check["kfl"]],
-        "flaeche_aufgeloest_km2": [_fmt(x, 3) for x in check["a_d"]],
-        "abweichung_aufgeloest_prozent": [_fmt(x, 2) for x in check["dev_d"]],
-        "geometrie_quelle": check["geometrie_quelle"],
-        "flaeche_vereinfacht_km2": [_fmt(x, 3) for x in check["a_simple"]],
-        "abweichung_vereinfacht_prozent": [_fmt(x, 2) for x in check["dev_simple"]],
-    })
+    report = pd.DataFrame(
+        {
+            "schluessel": check["schluessel"],
+            "name": check["name"],
+            "kfl_km2": [f"{x:.2f}" for x in check["kfl"]],
+            "flaeche_aufgeloest_km2": [_fmt(x, 3) for x in check["a_d"]],
+            "abweichung_aufgeloest_prozent": [_fmt(x, 2) for x in check["dev_d"]],
+            "geometrie_quelle": check["geometrie_quelle"],
+            "flaeche_vereinfacht_km2": [_fmt(x, 3) for x in check["a_simple"]],
+            "abweichung_vereinfacht_prozent": [_fmt(x, 2) for x in check["dev_simple"]],
+        }
+    )
     write_csv(report, geodata_dir / "flaechenpruefung.csv", sort_by=["schluessel"])
 
     vertices = int(shapely.get_num_coordinates(simple).sum())
     info = {
-        "toleranz_1": tol1, "toleranz_2": tol2 if tol2 is not None else "–", "stufe2": n2, "dezimalen": dec,
-        "max_dev_gem": float(check["dev_simple"].abs().max()), "max_dev_krs": max_dev_krs,
-        "stuetzpunkte": vertices, "json_bytes": json_bytes,
+        "toleranz_1": tol1,
+        "toleranz_2": tol2 if tol2 is not None else "–",
+        "stufe2": n2,
+        "dezimalen": dec,
+        "max_dev_gem": float(check["dev_simple"].abs().max()),
+        "max_dev_krs": max_dev_krs,
+        "stuetzpunkte": vertices,
+        "json_bytes": json_bytes,
         "min_anteil": float(cw["anteil_groesste"].min()),
     }
     (geodata_dir / "flaechenpruefung.md").write_text(_report_md(check, cw, info), encoding="utf-8")
@@ -702,7 +784,10 @@ def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:
         "counts": counts,
         "geometrie_vg250": int((check["geometrie_quelle"] == QUELLE_VG250).sum()),
         "geometrie_vg5000": int((check["geometrie_quelle"] == QUELLE_VG5000).sum()),
-        "toleranz_m": [tol1, tol2], "dezimalen": dec, "stuetzpunkte_gemeinden": vertices,
-        "json_bytes_gemeinden": json_bytes, "stuetzpunkte_uebersicht": int(shapely.get_num_coordinates(overview).sum()),
+        "toleranz_m": [tol1, tol2],
+        "dezimalen": dec,
+        "stuetzpunkte_gemeinden": vertices,
+        "json_bytes_gemeinden": json_bytes,
+        "stuetzpunkte_uebersicht": int(shapely.get_num_coordinates(overview).sum()),
         "warnings": notes,
     }

@@ -39,12 +39,23 @@ def read_level(raw_dir: Path, ebene: str) -> pd.DataFrame:
     if not bad.empty:
         raise RawInputError(path, f"Wert '{bad.iloc[0]}' ist keine Zahl.")
     jahr = df["year"].str.strip()
-    out = pd.DataFrame({
-        "indikator": INDIKATOR, "ebene": ebene, "schluessel": keys, "gebietsstand": gebietsstand,
-        "jahr": jahr, "stand": jahr, "wert": wert, "zaehler": "", "nenner": "",
-        "status": wert.map(lambda w: "ok" if w else "fehlend"), "quelle": QUELLE,
-        "hinweis": "innerhalb Thüringens je Jahr normiert",
-    }, columns=OBS_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "indikator": INDIKATOR,
+            "ebene": ebene,
+            "schluessel": keys,
+            "gebietsstand": gebietsstand,
+            "jahr": jahr,
+            "stand": jahr,
+            "wert": wert,
+            "zaehler": "",
+            "nenner": "",
+            "status": wert.map(lambda w: "ok" if w else "fehlend"),
+            "quelle": QUELLE,
+            "hinweis": "innerhalb Thüringens je Jahr normiert",
+        },
+        columns=OBS_COLUMNS,
+    )
     if out.duplicated(["schluessel", "jahr"]).any():
         raise RawInputError(path, "Schlüssel und Jahr kommen doppelt vor.")
     return out

@@ -82,39 +82,87 @@ class Series:
 
 KREIS_SERIES = [
     Series("arbeitslose", "inkar_TH_A_ArbeitslosigkeitKreis.csv", "kreis", _stand_jd, "Arbeitslose"),
-    Series("erwerbsfaehige_bevoelkerung", "inkar_TH_A_ErwerbsfaehigeBevoelkerungKreis.csv", "kreis",
-           _stand_31_12, "Erwerbsfähige Bevölkerung (15 bis unter 65 Jahre)"),
-    Series("sv_beschaeftigte_wo", "inkar_TH_B_SVBeschaeftigte.csv", "kreis", _stand_30_06,
-           "Sozialversicherungspflichtig Beschäftigte am Wohnort"),
-    Series("beschaeftigtenquote", "inkar_TH_A_BeschaeftigtenquoteKreis.csv", "kreis",
-           _stand_quote_beschaeftigte, "Beschäftigtenquote"),
+    Series(
+        "erwerbsfaehige_bevoelkerung",
+        "inkar_TH_A_ErwerbsfaehigeBevoelkerungKreis.csv",
+        "kreis",
+        _stand_31_12,
+        "Erwerbsfähige Bevölkerung (15 bis unter 65 Jahre)",
+    ),
+    Series(
+        "sv_beschaeftigte_wo",
+        "inkar_TH_B_SVBeschaeftigte.csv",
+        "kreis",
+        _stand_30_06,
+        "Sozialversicherungspflichtig Beschäftigte am Wohnort",
+    ),
+    Series(
+        "beschaeftigtenquote",
+        "inkar_TH_A_BeschaeftigtenquoteKreis.csv",
+        "kreis",
+        _stand_quote_beschaeftigte,
+        "Beschäftigtenquote",
+    ),
     Series("bruttoverdienst", "inkar_TH_A_Bruttoverdienst.csv", "kreis", _stand_jahr, "Bruttoverdienst"),
-    Series("schulabgaenger_ohne_hauptschulabschluss", "inkar_TH_B_SchulabgaengerohneAbschluss.csv", "kreis",
-           _stand_jahr, "Schulabgänger ohne Abschluss"),
-    Series("anteil_beschaeftigte_ohne_berufsabschluss", "inkar_TH_B_BeschaeftigteohneAbschluss.csv", "kreis",
-           _stand_30_06, "Beschäftigte am WO ohne Berufsabschluss"),
-    Series("anteil_beschaeftigte_akad_abschluss", "inkar_TH_B_BeschaeftigtemitakadAbschluss.csv", "kreis",
-           _stand_30_06, "Beschäftigte am WO mit akademischen Abschluss"),
+    Series(
+        "schulabgaenger_ohne_hauptschulabschluss",
+        "inkar_TH_B_SchulabgaengerohneAbschluss.csv",
+        "kreis",
+        _stand_jahr,
+        "Schulabgänger ohne Abschluss",
+    ),
+    Series(
+        "anteil_beschaeftigte_ohne_berufsabschluss",
+        "inkar_TH_B_BeschaeftigteohneAbschluss.csv",
+        "kreis",
+        _stand_30_06,
+        "Beschäftigte am WO ohne Berufsabschluss",
+    ),
+    Series(
+        "anteil_beschaeftigte_akad_abschluss",
+        "inkar_TH_B_BeschaeftigtemitakadAbschluss.csv",
+        "kreis",
+        _stand_30_06,
+        "Beschäftigte am WO mit akademischen Abschluss",
+    ),
     # The -pre2012 files hold head counts (e.g. Erfurt 2011: 6141), not the percentages of the 2012+ files,
     # and come from the BA directly: they are their own count indicators, not earlier years of the shares.
-    Series("beschaeftigte_ohne_berufsabschluss", "inkar_TH_B_BeschaeftigteohneAbschluss-pre2012.csv", "kreis",
-           _stand_ohne_stichtag, "Beschäftigte am Wohnort ohne Berufsabschluss"),
-    Series("beschaeftigte_akad_abschluss", "inkar_TH_B_BeschaeftigtemitakadAbschluss-pre2012.csv", "kreis",
-           _stand_30_06, "Beschäftigte am Wohnort mit akademischem Abschluss"),
+    Series(
+        "beschaeftigte_ohne_berufsabschluss",
+        "inkar_TH_B_BeschaeftigteohneAbschluss-pre2012.csv",
+        "kreis",
+        _stand_ohne_stichtag,
+        "Beschäftigte am Wohnort ohne Berufsabschluss",
+    ),
+    Series(
+        "beschaeftigte_akad_abschluss",
+        "inkar_TH_B_BeschaeftigtemitakadAbschluss-pre2012.csv",
+        "kreis",
+        _stand_30_06,
+        "Beschäftigte am Wohnort mit akademischem Abschluss",
+    ),
     Series("haushaltseinkommen", "inkar_TH_E_Haushaltseinkommen.csv", "kreis", _stand_jahr, "Haushaltseinkommen"),
     Series("schuldnerquote", "inkar_TH_E_Schuldnerquote.csv", "kreis", _stand_jahr, "Schuldnerquote"),
 ]
 
 GEMEINDE_SERIES = [
     Series("arbeitslose", "inkar_TH_A_Arbeitslosigkeit.csv", "gemeinde", _stand_jd, "Arbeitslose"),
-    Series("erwerbsfaehige_bevoelkerung", "inkar_TH_A_ErwerbsfaehigeBevoelkerung.csv", "gemeinde",
-           _stand_31_12, "Erwerbsfähige Bevölkerung (15 bis unter 65 Jahre)"),
+    Series(
+        "erwerbsfaehige_bevoelkerung",
+        "inkar_TH_A_ErwerbsfaehigeBevoelkerung.csv",
+        "gemeinde",
+        _stand_31_12,
+        "Erwerbsfähige Bevölkerung (15 bis unter 65 Jahre)",
+    ),
 ]
 
 # Counts whose Land value is the sum of the 22 Kreise.
 LAND_SUM_INDICATORS = [
-    "arbeitslose", "erwerbsfaehige_bevoelkerung", "sv_beschaeftigte_wo",
-    "beschaeftigte_ohne_berufsabschluss", "beschaeftigte_akad_abschluss",
+    "arbeitslose",
+    "erwerbsfaehige_bevoelkerung",
+    "sv_beschaeftigte_wo",
+    "beschaeftigte_ohne_berufsabschluss",
+    "beschaeftigte_akad_abschluss",
 ]
 # Rates INKAR computes from two counts we also have: carried with their counts, Land from summed counts.
 RATE_FROM_COUNTS = {
@@ -144,20 +192,22 @@ def read_series(raw_dir: Path, s: Series, key_len: int) -> pd.DataFrame:
     bad = wert[(wert != "") & ~wert.str.fullmatch(_NUMBER)]
     if not bad.empty:
         raise RawInputError(path, f"Wert '{bad.iloc[0]}' ist keine Zahl.")
-    out = pd.DataFrame({
-        "indikator": s.indikator,
-        "ebene": s.ebene,
-        "schluessel": keys,
-        "gebietsstand": GS_KREIS if s.ebene == "kreis" else GS_GEMEINDE,
-        "jahr": df["jahr"].str.strip(),
-        "stand": df["jahr"].str.strip().map(s.stand),
-        "wert": wert,
-        "zaehler": "",
-        "nenner": "",
-        "status": wert.map(lambda w: "ok" if w else "fehlend"),
-        "quelle": QUELLE,
-        "hinweis": s.hinweis,
-    })
+    out = pd.DataFrame(
+        {
+            "indikator": s.indikator,
+            "ebene": s.ebene,
+            "schluessel": keys,
+            "gebietsstand": GS_KREIS if s.ebene == "kreis" else GS_GEMEINDE,
+            "jahr": df["jahr"].str.strip(),
+            "stand": df["jahr"].str.strip().map(s.stand),
+            "wert": wert,
+            "zaehler": "",
+            "nenner": "",
+            "status": wert.map(lambda w: "ok" if w else "fehlend"),
+            "quelle": QUELLE,
+            "hinweis": s.hinweis,
+        }
+    )
     if out.duplicated(["schluessel", "jahr"]).any():
         raise RawInputError(path, "Kennziffer und Jahr kommen doppelt vor.")
     return out
@@ -180,11 +230,22 @@ def land_sums(kreis_obs: pd.DataFrame, indikator: str, stand: Callable[[str], st
     for jahr, grp in v.groupby(level="jahr"):
         if len(grp) != N_KREISE:
             continue
-        rows.append({
-            "indikator": indikator, "ebene": "land", "schluessel": LAND, "gebietsstand": GS_LAND,
-            "jahr": jahr, "stand": stand(jahr), "wert": _int_text(grp.sum()), "zaehler": "", "nenner": "",
-            "status": "abgeleitet", "quelle": QUELLE, "hinweis": "Summe der 22 Kreise",
-        })
+        rows.append(
+            {
+                "indikator": indikator,
+                "ebene": "land",
+                "schluessel": LAND,
+                "gebietsstand": GS_LAND,
+                "jahr": jahr,
+                "stand": stand(jahr),
+                "wert": _int_text(grp.sum()),
+                "zaehler": "",
+                "nenner": "",
+                "status": "abgeleitet",
+                "quelle": QUELLE,
+                "hinweis": "Summe der 22 Kreise",
+            }
+        )
     return pd.DataFrame(rows, columns=OBS_COLUMNS)
 
 
@@ -200,18 +261,29 @@ def rate_from_counts(obs: pd.DataFrame, zaehler: str, nenner: str) -> pd.DataFra
     return idx
 
 
-def derived_rate(obs: pd.DataFrame, indikator: str, zaehler: str, nenner: str, ebene: str,
-                 stand: Callable[[str], str]) -> pd.DataFrame:
+def derived_rate(
+    obs: pd.DataFrame, indikator: str, zaehler: str, nenner: str, ebene: str, stand: Callable[[str], str]
+) -> pd.DataFrame:
     sel = obs[obs["ebene"] == ebene]
     r = rate_from_counts(sel, zaehler, nenner)
     gs = sel["gebietsstand"].iloc[0] if not sel.empty else ""
-    return pd.DataFrame({
-        "indikator": indikator, "ebene": ebene, "schluessel": r["schluessel"], "gebietsstand": gs,
-        "jahr": r["jahr"], "stand": r["jahr"].map(stand),
-        "wert": [fmt_derived(z / n * 100) for z, n in zip(r["z"], r["n"])],
-        "zaehler": r["z"].map(_int_text), "nenner": r["n"].map(_int_text),
-        "status": "abgeleitet", "quelle": QUELLE, "hinweis": "",
-    }, columns=OBS_COLUMNS)
+    return pd.DataFrame(
+        {
+            "indikator": indikator,
+            "ebene": ebene,
+            "schluessel": r["schluessel"],
+            "gebietsstand": gs,
+            "jahr": r["jahr"],
+            "stand": r["jahr"].map(stand),
+            "wert": [fmt_derived(z / n * 100) for z, n in zip(r["z"], r["n"])],
+            "zaehler": r["z"].map(_int_text),
+            "nenner": r["n"].map(_int_text),
+            "status": "abgeleitet",
+            "quelle": QUELLE,
+            "hinweis": "",
+        },
+        columns=OBS_COLUMNS,
+    )
 
 
 def attach_counts(obs: pd.DataFrame, indikator: str, zaehler: str, nenner: str) -> pd.DataFrame:
@@ -265,22 +337,35 @@ def einkommensteuer(raw_dir: Path, warnings: list[str]) -> tuple[pd.DataFrame, i
     for name, keys in (("INKAR", set(inkar["schluessel"])), ("IRIS", set(iris["schluessel"]))):
         unknown, absent = keys - known, known - keys
         if unknown or absent:
-            warnings.append(f"Einkommensteuer {name}: {len(unknown)} ARS nicht in VG250-EW, "
-                            f"{len(absent)} VG250-EW-ARS fehlen ({', '.join(sorted(unknown | absent)[:5])}).")
+            warnings.append(
+                f"Einkommensteuer {name}: {len(unknown)} ARS nicht in VG250-EW, "
+                f"{len(absent)} VG250-EW-ARS fehlen ({', '.join(sorted(unknown | absent)[:5])})."
+            )
     both = inkar.merge(iris, on=["schluessel", "jahr"], suffixes=("", "_iris"))
     both = both[(both["wert"] != "") & (both["wert_iris"] != "")]
     diff = both[both["wert"].astype(float) != both["wert_iris"].astype(float)]
     if not diff.empty:
-        warnings.append(f"Einkommensteuer: {len(diff)} von {len(both)} Werten weichen zwischen INKAR und IRIS "
-                        f"ab; INKAR-Wert übernommen.")
+        warnings.append(
+            f"Einkommensteuer: {len(diff)} von {len(both)} Werten weichen zwischen INKAR und IRIS "
+            f"ab; INKAR-Wert übernommen."
+        )
     later = iris[~iris["jahr"].isin(set(inkar["jahr"]))]
-    extra = pd.DataFrame({
-        "indikator": s.indikator, "ebene": s.ebene, "schluessel": later["schluessel"],
-        "gebietsstand": GS_GEMEINDE, "jahr": later["jahr"], "stand": later["jahr"].map(s.stand),
-        "wert": later["wert"], "zaehler": "", "nenner": "",
-        "status": later["wert"].map(lambda w: "ok" if w else "fehlend"),
-        "quelle": QUELLE, "hinweis": "IRIS-Export des BBSR (Dezimalkomma in Punkt umgesetzt)",
-    })
+    extra = pd.DataFrame(
+        {
+            "indikator": s.indikator,
+            "ebene": s.ebene,
+            "schluessel": later["schluessel"],
+            "gebietsstand": GS_GEMEINDE,
+            "jahr": later["jahr"],
+            "stand": later["jahr"].map(s.stand),
+            "wert": later["wert"],
+            "zaehler": "",
+            "nenner": "",
+            "status": later["wert"].map(lambda w: "ok" if w else "fehlend"),
+            "quelle": QUELLE,
+            "hinweis": "IRIS-Export des BBSR (Dezimalkomma in Punkt umgesetzt)",
+        }
+    )
     return pd.concat([inkar, extra], ignore_index=True), len(both), len(diff)
 
 
@@ -301,9 +386,11 @@ def note_gemeinde_sums(kreis: pd.DataFrame, gem: pd.DataFrame, indikator: str) -
             continue
         s, w = total[(k, j)], float(kreis.at[i, "wert"])
         if round(s) != round(w):
-            note = (f"Die INKAR-Gemeindewerte dieses Kreises ergeben zusammen {_int_text(s)} ({int(n[(k, j)])} "
-                    f"Gemeinden), der INKAR-Kreiswert ist {kreis.at[i, 'wert']}; beide sind so veröffentlicht, "
-                    f"die Abweichung erklärt die Quelle nicht")
+            note = (
+                f"Die INKAR-Gemeindewerte dieses Kreises ergeben zusammen {_int_text(s)} ({int(n[(k, j)])} "
+                f"Gemeinden), der INKAR-Kreiswert ist {kreis.at[i, 'wert']}; beide sind so veröffentlicht, "
+                f"die Abweichung erklärt die Quelle nicht"
+            )
             h = kreis.at[i, "hinweis"]
             kreis.at[i, "hinweis"] = f"{h}; {note}" if h else note
     return kreis

@@ -31,11 +31,19 @@ RAW_DIR = "bbsr_inkar2024_via_inkr"
 META_FILE = "inkar2024_indikatoren.csv"
 DATA_FILE = "inkar2024_TH_{}.csv"
 RAW_COLUMNS = ["raumbezug", "kennziffer", "name", "zeitbezug", "kuerzel", "wert"]
-META_COLUMNS = ["kuerzel", "kurzname", "name", "bereich", "rubrik", "algorithmus", "anmerkungen",
-                "statistische_grundlagen"]
+META_COLUMNS = [
+    "kuerzel",
+    "kurzname",
+    "name",
+    "bereich",
+    "rubrik",
+    "algorithmus",
+    "anmerkungen",
+    "statistische_grundlagen",
+]
 QUELLE = "inkar_2024_inkr"
 LIZENZ = "INKAR © BBSR Bonn 2024, dl-de/by-2-0"
-OUT_KREIS = "beobachtungen/inkar2024.csv"          # Land and Kreise
+OUT_KREIS = "beobachtungen/inkar2024.csv"  # Land and Kreise
 OUT_GEMEINDE = "beobachtungen/inkar2024_gemeinden.csv"
 OUT_BRUECHE = "brueche.csv"
 BRUECHE_COLUMNS = ["indikator", "jahr", "hinweis", "quelle"]
@@ -52,12 +60,15 @@ N_GEMEINDEN = 631
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _YEAR = re.compile(r"(19|20)\d{2}")
 
-KREIS_HINWEIS_EISENACH = ("INKAR-Gebietsstand 2022: Wartburgkreis einschließlich Eisenach (bis 30.06.2021 "
-                          "kreisfreie Stadt 16056)")
+KREIS_HINWEIS_EISENACH = (
+    "INKAR-Gebietsstand 2022: Wartburgkreis einschließlich Eisenach (bis 30.06.2021 kreisfreie Stadt 16056)"
+)
 
-GEBIETSSTAND_SATZ = (" Kreiswerte: INKAR rechnet alle Jahre auf den Gebietsstand 2022 um (22 Kreise, Eisenach "
-                     "auch vor dem 01.07.2021 im Wartburgkreis); Zähler und Nenner veröffentlicht INKAR nicht, "
-                     "daher keine Umrechnung auf die 23 Kreise. Landeswerte sind die INKAR-Werte für Thüringen.")
+GEBIETSSTAND_SATZ = (
+    " Kreiswerte: INKAR rechnet alle Jahre auf den Gebietsstand 2022 um (22 Kreise, Eisenach "
+    "auch vor dem 01.07.2021 im Wartburgkreis); Zähler und Nenner veröffentlicht INKAR nicht, "
+    "daher keine Umrechnung auf die 23 Kreise. Landeswerte sind die INKAR-Werte für Thüringen."
+)
 
 
 @dataclass(frozen=True)
@@ -69,160 +80,628 @@ class Spec:
     polaritaet: str
     einheit: str
     dezimalen: int
-    bereich: str        # file suffix = INKAR Bereich
-    wertung: str = ""   # why this polarity, where not obvious
+    bereich: str  # file suffix = INKAR Bereich
+    wertung: str = ""  # why this polarity, where not obvious
     # indicator already in the catalogue from the older INKAR extract: only add what it lacks
     ergaenzt: bool = False
 
 
-MSV, SOZ, BIL, SIE, WIR = ("medizinische_und_soziale_versorgung", "sozialleistungen", "bildung",
-                           "siedlungsstruktur", "wirtschaft")
+MSV, SOZ, BIL, SIE, WIR = (
+    "medizinische_und_soziale_versorgung",
+    "sozialleistungen",
+    "bildung",
+    "siedlungsstruktur",
+    "wirtschaft",
+)
 B, S, N = "hoeher_besser", "hoeher_schlechter", "neutral"
 
 SPECS = [
     # ---------------------------------------------------------------- Gesundheit
-    Spec("q_ärzte_bev", "aerzte_je_10000_ew", "Ärzte je 10.000 Einwohner", "gesundheit", B,
-         "je 10.000 Einwohner", 2, MSV, "Mehr niedergelassene Ärzte bedeuten eine bessere wohnortnahe Versorgung."),
-    Spec("q_hausarzt_bev", "hausaerzte_je_10000_ew", "Hausärzte je 10.000 Einwohner", "gesundheit", B,
-         "je 10.000 Einwohner", 2, MSV, "Mehr Hausärzte bedeuten eine bessere wohnortnahe Grundversorgung."),
-    Spec("q_allgemeinärzte_bev", "allgemeinaerzte_je_10000_ew", "Allgemeinärzte je 10.000 Einwohner", "gesundheit",
-         B, "je 10.000 Einwohner", 2, MSV, "Mehr Allgemeinärzte bedeuten eine bessere Grundversorgung."),
-    Spec("q_internist_bev", "internisten_je_10000_ew", "Internisten je 10.000 Einwohner", "gesundheit", B,
-         "je 10.000 Einwohner", 2, MSV, "Mehr Internisten bedeuten eine bessere fachärztliche Versorgung."),
-    Spec("q_kinderarzt_kinder", "kinderaerzte_je_10000_kinder", "Kinderärzte je 10.000 Kinder unter 15 Jahren",
-         "gesundheit", B, "je 10.000 Kinder unter 15 Jahren", 2, MSV,
-         "Mehr Kinderärzte bedeuten eine bessere Versorgung der Kinder."),
-    Spec("q_betten_bev", "krankenhausbetten_je_1000_ew", "Krankenhausbetten je 1.000 Einwohner", "gesundheit", N,
-         "je 1.000 Einwohner", 2, MSV, "Ohne Wertung: Krankenhäuser versorgen auch die Nachbarkreise, Kreise ohne "
-         "Krankenhaus haben 0 Betten, ohne schlechter versorgt zu sein."),
-    Spec("q_pfl", "pflegebeduerftige_je_100_ew", "Pflegebedürftige je 100 Einwohner", "gesundheit", S,
-         "je 100 Einwohner", 2, MSV, "Höher = größerer Pflege- und Unterstützungsbedarf in der Bevölkerung."),
-    Spec("q_pflpl_bev", "pflegeheimplaetze_je_10000_ew", "Plätze in Pflegeheimen je 10.000 Einwohner",
-         "gesundheit", N, "je 10.000 Einwohner", 2, MSV, "Ohne Wertung: mehr Plätze sind ein größeres Angebot, "
-         "nach dem Grundsatz „ambulant vor stationär“ aber kein Ziel an sich."),
-    Spec("q_pers_pd_pfl", "personal_ambulante_pflege_je_100", "Personal ambulanter Pflegedienste je 100 ambulant "
-         "Pflegebedürftige", "gesundheit", B, "je 100 ambulant Pflegebedürftige", 2, MSV,
-         "Mehr Personal je Pflegebedürftigem bedeutet eine bessere Versorgung."),
-    Spec("q_pers_ph_pfl", "personal_pflegeheime_je_100", "Personal in Pflegeheimen je 100 stationär "
-         "Pflegebedürftige", "gesundheit", B, "je 100 stationär Pflegebedürftige", 2, MSV,
-         "Mehr Personal je Pflegebedürftigem bedeutet eine bessere Versorgung."),
-    Spec("a_pfl_amb", "anteil_pflege_ambulant", "Pflegebedürftige in ambulanter Pflege (Anteil)", "gesundheit", N,
-         "Prozent der Pflegebedürftigen", 2, MSV, "Ohne Wertung: beschreibt die Form der Versorgung."),
-    Spec("a_pfl_st", "anteil_pflege_stationaer", "Pflegebedürftige in stationärer Dauerpflege (Anteil)",
-         "gesundheit", N, "Prozent der Pflegebedürftigen", 2, MSV, "Ohne Wertung: beschreibt die Form der Versorgung."),
+    Spec(
+        "q_ärzte_bev",
+        "aerzte_je_10000_ew",
+        "Ärzte je 10.000 Einwohner",
+        "gesundheit",
+        B,
+        "je 10.000 Einwohner",
+        2,
+        MSV,
+        "Mehr niedergelassene Ärzte bedeuten eine bessere wohnortnahe Versorgung.",
+    ),
+    Spec(
+        "q_hausarzt_bev",
+        "hausaerzte_je_10000_ew",
+        "Hausärzte je 10.000 Einwohner",
+        "gesundheit",
+        B,
+        "je 10.000 Einwohner",
+        2,
+        MSV,
+        "Mehr Hausärzte bedeuten eine bessere wohnortnahe Grundversorgung.",
+    ),
+    Spec(
+        "q_allgemeinärzte_bev",
+        "allgemeinaerzte_je_10000_ew",
+        "Allgemeinärzte je 10.000 Einwohner",
+        "gesundheit",
+        B,
+        "je 10.000 Einwohner",
+        2,
+        MSV,
+        "Mehr Allgemeinärzte bedeuten eine bessere Grundversorgung.",
+    ),
+    Spec(
+        "q_internist_bev",
+        "internisten_je_10000_ew",
+        "Internisten je 10.000 Einwohner",
+        "gesundheit",
+        B,
+        "je 10.000 Einwohner",
+        2,
+        MSV,
+        "Mehr Internisten bedeuten eine bessere fachärztliche Versorgung.",
+    ),
+    Spec(
+        "q_kinderarzt_kinder",
+        "kinderaerzte_je_10000_kinder",
+        "Kinderärzte je 10.000 Kinder unter 15 Jahren",
+        "gesundheit",
+        B,
+        "je 10.000 Kinder unter 15 Jahren",
+        2,
+        MSV,
+        "Mehr Kinderärzte bedeuten eine bessere Versorgung der Kinder.",
+    ),
+    Spec(
+        "q_betten_bev",
+        "krankenhausbetten_je_1000_ew",
+        "Krankenhausbetten je 1.000 Einwohner",
+        "gesundheit",
+        N,
+        "je 1.000 Einwohner",
+        2,
+        MSV,
+        "Ohne Wertung: Krankenhäuser versorgen auch die Nachbarkreise, Kreise ohne "
+        "Krankenhaus haben 0 Betten, ohne schlechter versorgt zu sein.",
+    ),
+    Spec(
+        "q_pfl",
+        "pflegebeduerftige_je_100_ew",
+        "Pflegebedürftige je 100 Einwohner",
+        "gesundheit",
+        S,
+        "je 100 Einwohner",
+        2,
+        MSV,
+        "Höher = größerer Pflege- und Unterstützungsbedarf in der Bevölkerung.",
+    ),
+    Spec(
+        "q_pflpl_bev",
+        "pflegeheimplaetze_je_10000_ew",
+        "Plätze in Pflegeheimen je 10.000 Einwohner",
+        "gesundheit",
+        N,
+        "je 10.000 Einwohner",
+        2,
+        MSV,
+        "Ohne Wertung: mehr Plätze sind ein größeres Angebot, "
+        "nach dem Grundsatz „ambulant vor stationär“ aber kein Ziel an sich.",
+    ),
+    Spec(
+        "q_pers_pd_pfl",
+        "personal_ambulante_pflege_je_100",
+        "Personal ambulanter Pflegedienste je 100 ambulant Pflegebedürftige",
+        "gesundheit",
+        B,
+        "je 100 ambulant Pflegebedürftige",
+        2,
+        MSV,
+        "Mehr Personal je Pflegebedürftigem bedeutet eine bessere Versorgung.",
+    ),
+    Spec(
+        "q_pers_ph_pfl",
+        "personal_pflegeheime_je_100",
+        "Personal in Pflegeheimen je 100 stationär Pflegebedürftige",
+        "gesundheit",
+        B,
+        "je 100 stationär Pflegebedürftige",
+        2,
+        MSV,
+        "Mehr Personal je Pflegebedürftigem bedeutet eine bessere Versorgung.",
+    ),
+    Spec(
+        "a_pfl_amb",
+        "anteil_pflege_ambulant",
+        "Pflegebedürftige in ambulanter Pflege (Anteil)",
+        "gesundheit",
+        N,
+        "Prozent der Pflegebedürftigen",
+        2,
+        MSV,
+        "Ohne Wertung: beschreibt die Form der Versorgung.",
+    ),
+    Spec(
+        "a_pfl_st",
+        "anteil_pflege_stationaer",
+        "Pflegebedürftige in stationärer Dauerpflege (Anteil)",
+        "gesundheit",
+        N,
+        "Prozent der Pflegebedürftigen",
+        2,
+        MSV,
+        "Ohne Wertung: beschreibt die Form der Versorgung.",
+    ),
     # ---------------------------------------------------------------- Familie
-    Spec("q_newfBGu15_bev", "kinderarmut_sgb2_u15", "Kinderarmut: Kinder unter 15 Jahren mit SGB-II-Leistungen",
-         "familie", S, "je 100 Einwohner unter 15 Jahren", 2, SOZ,
-         "Höher = mehr Kinder in Familien, die von Grundsicherung leben (Kinderarmut)."),
-    Spec("a_BGKind", "anteil_bg_mit_kindern", "Bedarfsgemeinschaften mit Kindern (Anteil)", "familie", N,
-         "Prozent der Bedarfsgemeinschaften", 2, SOZ,
-         "Ohne Wertung: beschreibt die Zusammensetzung der Bedarfsgemeinschaften, nicht die Häufigkeit von Armut."),
-    Spec("a_ewfBG_allein", "anteil_alleinerziehende_elb", "Alleinerziehende unter den erwerbsfähigen "
-         "SGB-II-Leistungsberechtigten (Anteil)", "familie", N, "Prozent der erwerbsfähigen Leistungsberechtigten", 2,
-         SOZ, "Ohne Wertung: beschreibt die Zusammensetzung der Leistungsberechtigten (Zielgruppe Alleinerziehende)."),
-    Spec("a_eg_m", "anteil_vaeter_elterngeld", "Väteranteil am Elterngeld", "familie", B,
-         "Prozent der Elterngeldbeziehenden", 2, SOZ,
-         "Höher = Väter beteiligen sich häufiger an der Betreuung (Vereinbarkeit von Familie und Beruf)."),
-    Spec("q_va_kinder", "elterngeld_vaeter_je_100_kinder", "Elterngeld beziehende Väter je 100 Kinder unter 1 Jahr",
-         "familie", B, "je 100 Kinder unter 1 Jahr", 2, SOZ,
-         "Höher = Väter beteiligen sich häufiger an der Betreuung (Vereinbarkeit von Familie und Beruf)."),
+    Spec(
+        "q_newfBGu15_bev",
+        "kinderarmut_sgb2_u15",
+        "Kinderarmut: Kinder unter 15 Jahren mit SGB-II-Leistungen",
+        "familie",
+        S,
+        "je 100 Einwohner unter 15 Jahren",
+        2,
+        SOZ,
+        "Höher = mehr Kinder in Familien, die von Grundsicherung leben (Kinderarmut).",
+    ),
+    Spec(
+        "a_BGKind",
+        "anteil_bg_mit_kindern",
+        "Bedarfsgemeinschaften mit Kindern (Anteil)",
+        "familie",
+        N,
+        "Prozent der Bedarfsgemeinschaften",
+        2,
+        SOZ,
+        "Ohne Wertung: beschreibt die Zusammensetzung der Bedarfsgemeinschaften, nicht die Häufigkeit von Armut.",
+    ),
+    Spec(
+        "a_ewfBG_allein",
+        "anteil_alleinerziehende_elb",
+        "Alleinerziehende unter den erwerbsfähigen SGB-II-Leistungsberechtigten (Anteil)",
+        "familie",
+        N,
+        "Prozent der erwerbsfähigen Leistungsberechtigten",
+        2,
+        SOZ,
+        "Ohne Wertung: beschreibt die Zusammensetzung der Leistungsberechtigten (Zielgruppe Alleinerziehende).",
+    ),
+    Spec(
+        "a_eg_m",
+        "anteil_vaeter_elterngeld",
+        "Väteranteil am Elterngeld",
+        "familie",
+        B,
+        "Prozent der Elterngeldbeziehenden",
+        2,
+        SOZ,
+        "Höher = Väter beteiligen sich häufiger an der Betreuung (Vereinbarkeit von Familie und Beruf).",
+    ),
+    Spec(
+        "q_va_kinder",
+        "elterngeld_vaeter_je_100_kinder",
+        "Elterngeld beziehende Väter je 100 Kinder unter 1 Jahr",
+        "familie",
+        B,
+        "je 100 Kinder unter 1 Jahr",
+        2,
+        SOZ,
+        "Höher = Väter beteiligen sich häufiger an der Betreuung (Vereinbarkeit von Familie und Beruf).",
+    ),
     # ---------------------------------------------------------------- Bildung und Betreuung
-    Spec("a_betr0003_bev0003", "betreuungsquote_u3", "Betreuungsquote Kinder unter 3 Jahren (Kita)", "bildung", B,
-         "Prozent der Kinder unter 3 Jahren", 2, MSV, "Höher = mehr Kleinkinder in frühkindlicher Bildung."),
-    Spec("a_betr0306_bev0306", "betreuungsquote_3_6", "Betreuungsquote Kinder von 3 bis unter 6 Jahren (Kita)",
-         "bildung", B, "Prozent der Kinder von 3 bis unter 6 Jahren", 2, MSV,
-         "Höher = mehr Kinder in frühkindlicher Bildung."),
-    Spec("a_gbetr0003_bev0003", "ganztagsquote_u3", "Ganztagsbetreuung Kinder unter 3 Jahren (7 Stunden und mehr)",
-         "bildung", B, "Prozent der Kinder unter 3 Jahren", 2, MSV,
-         "Höher = mehr Ganztagsplätze (Vereinbarkeit, frühkindliche Bildung)."),
-    Spec("a_gbetr0306_bev0306", "ganztagsquote_3_6", "Ganztagsbetreuung Kinder von 3 bis unter 6 Jahren "
-         "(7 Stunden und mehr)", "bildung", B, "Prozent der Kinder von 3 bis unter 6 Jahren", 2, MSV,
-         "Höher = mehr Ganztagsplätze (Vereinbarkeit, frühkindliche Bildung)."),
-    Spec("a_kb_IgEinr", "anteil_integrative_kitas", "Integrative Kindertageseinrichtungen (Anteil)", "bildung", B,
-         "Prozent der Kindertageseinrichtungen", 2, MSV, "Höher = mehr gemeinsame Förderung (Inklusion)."),
-    Spec("q_kb_Pers", "kitaplaetze_je_fachkraft", "Kita-Plätze je pädagogisch tätige Person (Vollzeit)", "bildung",
-         S, "Plätze je Vollzeitstelle", 2, MSV, "Höher = mehr Kinder je Fachkraft (ungünstigerer Personalschlüssel)."),
-    Spec("a_schul_abi", "schulabgaenger_hochschulreife", "Schulabgänger mit Hochschulreife", "bildung", B,
-         "Prozent der Schulabgänger", 2, BIL, "Höher = mehr Abschlüsse mit Hochschulreife."),
-    Spec("a_schul_abi_m", "schulabgaenger_hochschulreife_m", "Schulabgänger mit Hochschulreife (männlich)",
-         "bildung", B, "Prozent der männlichen Schulabgänger", 2, BIL, "Höher = mehr Abschlüsse mit Hochschulreife."),
-    Spec("a_schul_abi_w", "schulabgaenger_hochschulreife_w", "Schulabgängerinnen mit Hochschulreife (weiblich)",
-         "bildung", B, "Prozent der weiblichen Schulabgänger", 2, BIL, "Höher = mehr Abschlüsse mit Hochschulreife."),
+    Spec(
+        "a_betr0003_bev0003",
+        "betreuungsquote_u3",
+        "Betreuungsquote Kinder unter 3 Jahren (Kita)",
+        "bildung",
+        B,
+        "Prozent der Kinder unter 3 Jahren",
+        2,
+        MSV,
+        "Höher = mehr Kleinkinder in frühkindlicher Bildung.",
+    ),
+    Spec(
+        "a_betr0306_bev0306",
+        "betreuungsquote_3_6",
+        "Betreuungsquote Kinder von 3 bis unter 6 Jahren (Kita)",
+        "bildung",
+        B,
+        "Prozent der Kinder von 3 bis unter 6 Jahren",
+        2,
+        MSV,
+        "Höher = mehr Kinder in frühkindlicher Bildung.",
+    ),
+    Spec(
+        "a_gbetr0003_bev0003",
+        "ganztagsquote_u3",
+        "Ganztagsbetreuung Kinder unter 3 Jahren (7 Stunden und mehr)",
+        "bildung",
+        B,
+        "Prozent der Kinder unter 3 Jahren",
+        2,
+        MSV,
+        "Höher = mehr Ganztagsplätze (Vereinbarkeit, frühkindliche Bildung).",
+    ),
+    Spec(
+        "a_gbetr0306_bev0306",
+        "ganztagsquote_3_6",
+        "Ganztagsbetreuung Kinder von 3 bis unter 6 Jahren (7 Stunden und mehr)",
+        "bildung",
+        B,
+        "Prozent der Kinder von 3 bis unter 6 Jahren",
+        2,
+        MSV,
+        "Höher = mehr Ganztagsplätze (Vereinbarkeit, frühkindliche Bildung).",
+    ),
+    Spec(
+        "a_kb_IgEinr",
+        "anteil_integrative_kitas",
+        "Integrative Kindertageseinrichtungen (Anteil)",
+        "bildung",
+        B,
+        "Prozent der Kindertageseinrichtungen",
+        2,
+        MSV,
+        "Höher = mehr gemeinsame Förderung (Inklusion).",
+    ),
+    Spec(
+        "q_kb_Pers",
+        "kitaplaetze_je_fachkraft",
+        "Kita-Plätze je pädagogisch tätige Person (Vollzeit)",
+        "bildung",
+        S,
+        "Plätze je Vollzeitstelle",
+        2,
+        MSV,
+        "Höher = mehr Kinder je Fachkraft (ungünstigerer Personalschlüssel).",
+    ),
+    Spec(
+        "a_schul_abi",
+        "schulabgaenger_hochschulreife",
+        "Schulabgänger mit Hochschulreife",
+        "bildung",
+        B,
+        "Prozent der Schulabgänger",
+        2,
+        BIL,
+        "Höher = mehr Abschlüsse mit Hochschulreife.",
+    ),
+    Spec(
+        "a_schul_abi_m",
+        "schulabgaenger_hochschulreife_m",
+        "Schulabgänger mit Hochschulreife (männlich)",
+        "bildung",
+        B,
+        "Prozent der männlichen Schulabgänger",
+        2,
+        BIL,
+        "Höher = mehr Abschlüsse mit Hochschulreife.",
+    ),
+    Spec(
+        "a_schul_abi_w",
+        "schulabgaenger_hochschulreife_w",
+        "Schulabgängerinnen mit Hochschulreife (weiblich)",
+        "bildung",
+        B,
+        "Prozent der weiblichen Schulabgänger",
+        2,
+        BIL,
+        "Höher = mehr Abschlüsse mit Hochschulreife.",
+    ),
     Spec("a_schul_oA", "schulabgaenger_ohne_hauptschulabschluss", "", "bildung", S, "", 2, BIL, ergaenzt=True),
-    Spec("a_schul_oA_m", "schulabgaenger_ohne_hauptschulabschluss_m", "Schulabgänger ohne Hauptschulabschluss "
-         "(männlich)", "bildung", S, "Prozent der männlichen Schulabgänger", 2, BIL,
-         "Höher = mehr Jugendliche ohne Abschluss."),
-    Spec("a_schul_oA_w", "schulabgaenger_ohne_hauptschulabschluss_w", "Schulabgängerinnen ohne "
-         "Hauptschulabschluss (weiblich)", "bildung", S, "Prozent der weiblichen Schulabgänger", 2, BIL,
-         "Höher = mehr Jugendliche ohne Abschluss."),
-    Spec("q_auspl", "ausbildungsplatzangebot", "Ausbildungsplatzangebot je 100 Nachfragende", "bildung", B,
-         "Angebote je 100 Nachfragende", 2, BIL, "Höher = mehr betriebliche Ausbildungsplätze je Bewerber."),
-    Spec("q_azubi_1525", "auszubildende_je_100_ew_15_25", "Auszubildende je 100 Einwohner von 15 bis unter 25 "
-         "Jahren", "bildung", N, "je 100 Einwohner von 15 bis unter 25 Jahren", 2, BIL,
-         "Ohne Wertung: Hochschulstandorte haben wegen der Studierenden niedrige Werte."),
-    Spec("q_stud", "studierende_je_1000_ew", "Studierende je 1.000 Einwohner", "bildung", N, "je 1.000 Einwohner",
-         2, BIL, "Ohne Wertung: zeigt Hochschulstandorte, nicht die Bildungschancen der Bevölkerung."),
+    Spec(
+        "a_schul_oA_m",
+        "schulabgaenger_ohne_hauptschulabschluss_m",
+        "Schulabgänger ohne Hauptschulabschluss (männlich)",
+        "bildung",
+        S,
+        "Prozent der männlichen Schulabgänger",
+        2,
+        BIL,
+        "Höher = mehr Jugendliche ohne Abschluss.",
+    ),
+    Spec(
+        "a_schul_oA_w",
+        "schulabgaenger_ohne_hauptschulabschluss_w",
+        "Schulabgängerinnen ohne Hauptschulabschluss (weiblich)",
+        "bildung",
+        S,
+        "Prozent der weiblichen Schulabgänger",
+        2,
+        BIL,
+        "Höher = mehr Jugendliche ohne Abschluss.",
+    ),
+    Spec(
+        "q_auspl",
+        "ausbildungsplatzangebot",
+        "Ausbildungsplatzangebot je 100 Nachfragende",
+        "bildung",
+        B,
+        "Angebote je 100 Nachfragende",
+        2,
+        BIL,
+        "Höher = mehr betriebliche Ausbildungsplätze je Bewerber.",
+    ),
+    Spec(
+        "q_azubi_1525",
+        "auszubildende_je_100_ew_15_25",
+        "Auszubildende je 100 Einwohner von 15 bis unter 25 Jahren",
+        "bildung",
+        N,
+        "je 100 Einwohner von 15 bis unter 25 Jahren",
+        2,
+        BIL,
+        "Ohne Wertung: Hochschulstandorte haben wegen der Studierenden niedrige Werte.",
+    ),
+    Spec(
+        "q_stud",
+        "studierende_je_1000_ew",
+        "Studierende je 1.000 Einwohner",
+        "bildung",
+        N,
+        "je 1.000 Einwohner",
+        2,
+        BIL,
+        "Ohne Wertung: zeigt Hochschulstandorte, nicht die Bildungschancen der Bevölkerung.",
+    ),
     # ---------------------------------------------------------------- Wohnen
-    Spec("a_HHwg", "wohngeldhaushalte_je_1000_hh", "Wohngeldhaushalte je 1.000 Haushalte", "wohnen", S,
-         "je 1.000 Haushalte", 2, SOZ, "Höher = mehr Haushalte, die ihre Wohnkosten nicht allein tragen können."),
-    Spec("a_WGmietzu", "anteil_wohngeld_mietzuschuss", "Wohngeld als Mietzuschuss (Anteil der Wohngeldhaushalte)",
-         "wohnen", N, "Prozent der Wohngeldhaushalte", 2, SOZ,
-         "Ohne Wertung: beschreibt, ob Wohngeldhaushalte zur Miete oder im Eigentum wohnen."),
-    Spec("a_WGlastzu", "anteil_wohngeld_lastenzuschuss", "Wohngeld als Lastenzuschuss (Anteil der "
-         "Wohngeldhaushalte)", "wohnen", N, "Prozent der Wohngeldhaushalte", 2, SOZ,
-         "Ohne Wertung: beschreibt, ob Wohngeldhaushalte zur Miete oder im Eigentum wohnen."),
-    Spec("d_Unterkunft_Lstg", "kdu_sgb2_je_bg", "Kosten der Unterkunft (SGB II) je Bedarfsgemeinschaft", "wohnen",
-         S, "Euro je Monat und Bedarfsgemeinschaft", 2, SOZ, "Höher = höhere anerkannte Wohnkosten (Mietniveau)."),
-    Spec("d_Wohngeld_Lstg", "wohngeld_je_haushalt", "Durchschnittliches Wohngeld je Empfängerhaushalt", "wohnen",
-         N, "Euro je Monat und Haushalt", 2, SOZ, "Ohne Wertung: hängt von Einkommen, Haushaltsgröße und Miete ab."),
-    Spec("q_bev_fl", "einwohnerdichte_inkar", "Einwohnerdichte (INKAR)", "wohnen", N, "Einwohner je km²", 2, SIE,
-         "Ohne Wertung: beschreibt die Siedlungsstruktur."),
-    Spec("a_bevd150_", "anteil_ew_duenn_besiedelt", "Einwohner in dünn besiedelten Gemeinden (unter 150 E/km²)",
-         "wohnen", N, "Prozent der Einwohner", 2, SIE, "Ohne Wertung: beschreibt die Siedlungsstruktur."),
+    Spec(
+        "a_HHwg",
+        "wohngeldhaushalte_je_1000_hh",
+        "Wohngeldhaushalte je 1.000 Haushalte",
+        "wohnen",
+        S,
+        "je 1.000 Haushalte",
+        2,
+        SOZ,
+        "Höher = mehr Haushalte, die ihre Wohnkosten nicht allein tragen können.",
+    ),
+    Spec(
+        "a_WGmietzu",
+        "anteil_wohngeld_mietzuschuss",
+        "Wohngeld als Mietzuschuss (Anteil der Wohngeldhaushalte)",
+        "wohnen",
+        N,
+        "Prozent der Wohngeldhaushalte",
+        2,
+        SOZ,
+        "Ohne Wertung: beschreibt, ob Wohngeldhaushalte zur Miete oder im Eigentum wohnen.",
+    ),
+    Spec(
+        "a_WGlastzu",
+        "anteil_wohngeld_lastenzuschuss",
+        "Wohngeld als Lastenzuschuss (Anteil der Wohngeldhaushalte)",
+        "wohnen",
+        N,
+        "Prozent der Wohngeldhaushalte",
+        2,
+        SOZ,
+        "Ohne Wertung: beschreibt, ob Wohngeldhaushalte zur Miete oder im Eigentum wohnen.",
+    ),
+    Spec(
+        "d_Unterkunft_Lstg",
+        "kdu_sgb2_je_bg",
+        "Kosten der Unterkunft (SGB II) je Bedarfsgemeinschaft",
+        "wohnen",
+        S,
+        "Euro je Monat und Bedarfsgemeinschaft",
+        2,
+        SOZ,
+        "Höher = höhere anerkannte Wohnkosten (Mietniveau).",
+    ),
+    Spec(
+        "d_Wohngeld_Lstg",
+        "wohngeld_je_haushalt",
+        "Durchschnittliches Wohngeld je Empfängerhaushalt",
+        "wohnen",
+        N,
+        "Euro je Monat und Haushalt",
+        2,
+        SOZ,
+        "Ohne Wertung: hängt von Einkommen, Haushaltsgröße und Miete ab.",
+    ),
+    Spec(
+        "q_bev_fl",
+        "einwohnerdichte_inkar",
+        "Einwohnerdichte (INKAR)",
+        "wohnen",
+        N,
+        "Einwohner je km²",
+        2,
+        SIE,
+        "Ohne Wertung: beschreibt die Siedlungsstruktur.",
+    ),
+    Spec(
+        "a_bevd150_",
+        "anteil_ew_duenn_besiedelt",
+        "Einwohner in dünn besiedelten Gemeinden (unter 150 E/km²)",
+        "wohnen",
+        N,
+        "Prozent der Einwohner",
+        2,
+        SIE,
+        "Ohne Wertung: beschreibt die Siedlungsstruktur.",
+    ),
     # ---------------------------------------------------------------- Ökonomische Situation
-    Spec("q_SGBII", "sgb2_quote", "SGB-II-Quote", "oekonomie", S, "Prozent der Einwohner unter 65 Jahren", 2, SOZ,
-         "Höher = mehr Menschen leben von Grundsicherung für Arbeitsuchende."),
-    Spec("a_sMin", "mindestsicherungsquote", "Mindestsicherungsquote", "oekonomie", S, "Prozent der Einwohner", 2,
-         SOZ, "Höher = mehr Menschen leben von sozialen Mindestsicherungsleistungen."),
-    Spec("q_PBG_bev", "personen_in_bg_je_1000_ew", "Personen in SGB-II-Bedarfsgemeinschaften je 1.000 Einwohner",
-         "oekonomie", S, "je 1.000 Einwohner", 2, SOZ, "Höher = mehr Menschen in Bedarfsgemeinschaften."),
-    Spec("a_GSa", "grundsicherung_im_alter", "Grundsicherung im Alter (Quote)", "oekonomie", S,
-         "Prozent der Einwohner ab 65 Jahren", 2, SOZ, "Höher = mehr Altersarmut."),
-    Spec("d_SGBII_Lstg", "sgb2_leistung_je_bg", "Durchschnittliche SGB-II-Leistung je Bedarfsgemeinschaft",
-         "oekonomie", N, "Euro je Monat und Bedarfsgemeinschaft", 2, SOZ,
-         "Ohne Wertung: hängt von Haushaltsgröße, Wohnkosten und angerechnetem Einkommen ab."),
-    Spec("a_ewfBG_u25_", "anteil_elb_unter_25", "Unter 25-Jährige unter den erwerbsfähigen "
-         "SGB-II-Leistungsberechtigten (Anteil)", "oekonomie", N, "Prozent der erwerbsfähigen Leistungsberechtigten",
-         2, SOZ, "Ohne Wertung: beschreibt die Zusammensetzung der Leistungsberechtigten."),
-    Spec("a_ewfBG_55um_", "anteil_elb_ab_55", "Über 55-Jährige unter den erwerbsfähigen "
-         "SGB-II-Leistungsberechtigten (Anteil)", "oekonomie", N, "Prozent der erwerbsfähigen Leistungsberechtigten",
-         2, SOZ, "Ohne Wertung: beschreibt die Zusammensetzung der Leistungsberechtigten."),
-    Spec("q_bip_ew", "bip_je_ew", "Bruttoinlandsprodukt je Einwohner", "oekonomie", B, "1.000 Euro je Einwohner", 2,
-         WIR, "Höher = größere Wirtschaftsleistung (Wohlstandsmaß, nicht das Einkommen der Einwohner)."),
+    Spec(
+        "q_SGBII",
+        "sgb2_quote",
+        "SGB-II-Quote",
+        "oekonomie",
+        S,
+        "Prozent der Einwohner unter 65 Jahren",
+        2,
+        SOZ,
+        "Höher = mehr Menschen leben von Grundsicherung für Arbeitsuchende.",
+    ),
+    Spec(
+        "a_sMin",
+        "mindestsicherungsquote",
+        "Mindestsicherungsquote",
+        "oekonomie",
+        S,
+        "Prozent der Einwohner",
+        2,
+        SOZ,
+        "Höher = mehr Menschen leben von sozialen Mindestsicherungsleistungen.",
+    ),
+    Spec(
+        "q_PBG_bev",
+        "personen_in_bg_je_1000_ew",
+        "Personen in SGB-II-Bedarfsgemeinschaften je 1.000 Einwohner",
+        "oekonomie",
+        S,
+        "je 1.000 Einwohner",
+        2,
+        SOZ,
+        "Höher = mehr Menschen in Bedarfsgemeinschaften.",
+    ),
+    Spec(
+        "a_GSa",
+        "grundsicherung_im_alter",
+        "Grundsicherung im Alter (Quote)",
+        "oekonomie",
+        S,
+        "Prozent der Einwohner ab 65 Jahren",
+        2,
+        SOZ,
+        "Höher = mehr Altersarmut.",
+    ),
+    Spec(
+        "d_SGBII_Lstg",
+        "sgb2_leistung_je_bg",
+        "Durchschnittliche SGB-II-Leistung je Bedarfsgemeinschaft",
+        "oekonomie",
+        N,
+        "Euro je Monat und Bedarfsgemeinschaft",
+        2,
+        SOZ,
+        "Ohne Wertung: hängt von Haushaltsgröße, Wohnkosten und angerechnetem Einkommen ab.",
+    ),
+    Spec(
+        "a_ewfBG_u25_",
+        "anteil_elb_unter_25",
+        "Unter 25-Jährige unter den erwerbsfähigen SGB-II-Leistungsberechtigten (Anteil)",
+        "oekonomie",
+        N,
+        "Prozent der erwerbsfähigen Leistungsberechtigten",
+        2,
+        SOZ,
+        "Ohne Wertung: beschreibt die Zusammensetzung der Leistungsberechtigten.",
+    ),
+    Spec(
+        "a_ewfBG_55um_",
+        "anteil_elb_ab_55",
+        "Über 55-Jährige unter den erwerbsfähigen SGB-II-Leistungsberechtigten (Anteil)",
+        "oekonomie",
+        N,
+        "Prozent der erwerbsfähigen Leistungsberechtigten",
+        2,
+        SOZ,
+        "Ohne Wertung: beschreibt die Zusammensetzung der Leistungsberechtigten.",
+    ),
+    Spec(
+        "q_bip_ew",
+        "bip_je_ew",
+        "Bruttoinlandsprodukt je Einwohner",
+        "oekonomie",
+        B,
+        "1.000 Euro je Einwohner",
+        2,
+        WIR,
+        "Höher = größere Wirtschaftsleistung (Wohlstandsmaß, nicht das Einkommen der Einwohner).",
+    ),
     # ---------------------------------------------------------------- Migration
-    Spec("q_asyl_bev", "asylbewerberleistungen_je_1000_ew", "Empfänger von Asylbewerberleistungen je 1.000 "
-         "Einwohner", "migration", N, "je 1.000 Einwohner", 2, SOZ,
-         "Ohne Wertung: die Höhe hängt vor allem von der Zuweisung Geflüchteter ab."),
-    Spec("a_sch_a", "anteil_auslaendische_schueler", "Ausländische Schüler (Anteil)", "migration", N,
-         "Prozent der Schüler", 2, BIL, "Ohne Wertung: beschreibt die Zusammensetzung der Schülerschaft."),
-    Spec("a_bs_a", "anteil_auslaendische_berufsschueler", "Ausländische Berufsschüler (Anteil)", "migration", N,
-         "Prozent der Berufsschüler", 2, BIL, "Ohne Wertung: beschreibt die Zusammensetzung der Berufsschülerschaft."),
-    Spec("a_kb_aus", "anteil_kita_kinder_auslaendischer_herkunft", "Kita-Kinder ausländischer Herkunft (Anteil)",
-         "migration", N, "Prozent der betreuten Kinder", 2, MSV,
-         "Ohne Wertung: beschreibt die Zusammensetzung der betreuten Kinder."),
-    Spec("q_sch_a618", "bildungsbeteiligung_auslaendische_jugendliche", "Bildungsbeteiligung ausländischer Kinder "
-         "und Jugendlicher (Schüler je 100 Ausländer von 6 bis unter 18 Jahren)", "migration", B,
-         "je 100 Ausländer von 6 bis unter 18 Jahren", 2, BIL, "Höher = mehr ausländische Kinder und Jugendliche "
-         "besuchen eine allgemeinbildende Schule."),
+    Spec(
+        "q_asyl_bev",
+        "asylbewerberleistungen_je_1000_ew",
+        "Empfänger von Asylbewerberleistungen je 1.000 Einwohner",
+        "migration",
+        N,
+        "je 1.000 Einwohner",
+        2,
+        SOZ,
+        "Ohne Wertung: die Höhe hängt vor allem von der Zuweisung Geflüchteter ab.",
+    ),
+    Spec(
+        "a_sch_a",
+        "anteil_auslaendische_schueler",
+        "Ausländische Schüler (Anteil)",
+        "migration",
+        N,
+        "Prozent der Schüler",
+        2,
+        BIL,
+        "Ohne Wertung: beschreibt die Zusammensetzung der Schülerschaft.",
+    ),
+    Spec(
+        "a_bs_a",
+        "anteil_auslaendische_berufsschueler",
+        "Ausländische Berufsschüler (Anteil)",
+        "migration",
+        N,
+        "Prozent der Berufsschüler",
+        2,
+        BIL,
+        "Ohne Wertung: beschreibt die Zusammensetzung der Berufsschülerschaft.",
+    ),
+    Spec(
+        "a_kb_aus",
+        "anteil_kita_kinder_auslaendischer_herkunft",
+        "Kita-Kinder ausländischer Herkunft (Anteil)",
+        "migration",
+        N,
+        "Prozent der betreuten Kinder",
+        2,
+        MSV,
+        "Ohne Wertung: beschreibt die Zusammensetzung der betreuten Kinder.",
+    ),
+    Spec(
+        "q_sch_a618",
+        "bildungsbeteiligung_auslaendische_jugendliche",
+        "Bildungsbeteiligung ausländischer Kinder "
+        "und Jugendlicher (Schüler je 100 Ausländer von 6 bis unter 18 Jahren)",
+        "migration",
+        B,
+        "je 100 Ausländer von 6 bis unter 18 Jahren",
+        2,
+        BIL,
+        "Höher = mehr ausländische Kinder und Jugendliche besuchen eine allgemeinbildende Schule.",
+    ),
     # ---------------------------------------------------------------- Teilhabe
-    Spec("a_bevOZ", "anteil_bev_oberzentren", "Bevölkerung in Oberzentren (Anteil)", "teilhabe", N,
-         "Prozent der Einwohner", 2, SIE, "Ohne Wertung: beschreibt die Nähe zu zentralen Angeboten."),
-    Spec("a_bevMZ", "anteil_bev_mittelzentren", "Bevölkerung in Mittelzentren (Anteil)", "teilhabe", N,
-         "Prozent der Einwohner", 2, SIE, "Ohne Wertung: beschreibt die Nähe zu zentralen Angeboten."),
-    Spec("a_pfl_geld", "anteil_pflege_angehoerige", "Pflegebedürftige, die nur Pflegegeld erhalten "
-         "(Pflege durch Angehörige, Anteil)", "teilhabe", N, "Prozent der Pflegebedürftigen", 2, MSV,
-         "Der Lebenslage Teilhabe zugeordnet: zeigt, wie viel Pflege Angehörige zu Hause tragen (Zusammenleben der "
-         "Generationen, Bedarf an Entlastungsangeboten). Ohne Wertung."),
+    Spec(
+        "a_bevOZ",
+        "anteil_bev_oberzentren",
+        "Bevölkerung in Oberzentren (Anteil)",
+        "teilhabe",
+        N,
+        "Prozent der Einwohner",
+        2,
+        SIE,
+        "Ohne Wertung: beschreibt die Nähe zu zentralen Angeboten.",
+    ),
+    Spec(
+        "a_bevMZ",
+        "anteil_bev_mittelzentren",
+        "Bevölkerung in Mittelzentren (Anteil)",
+        "teilhabe",
+        N,
+        "Prozent der Einwohner",
+        2,
+        SIE,
+        "Ohne Wertung: beschreibt die Nähe zu zentralen Angeboten.",
+    ),
+    Spec(
+        "a_pfl_geld",
+        "anteil_pflege_angehoerige",
+        "Pflegebedürftige, die nur Pflegegeld erhalten (Pflege durch Angehörige, Anteil)",
+        "teilhabe",
+        N,
+        "Prozent der Pflegebedürftigen",
+        2,
+        MSV,
+        "Der Lebenslage Teilhabe zugeordnet: zeigt, wie viel Pflege Angehörige zu Hause tragen (Zusammenleben der "
+        "Generationen, Bedarf an Entlastungsangeboten). Ohne Wertung.",
+    ),
 ]
 
 # Remarks in INKAR's metadata that document a break: (pattern on one sentence, first year of the new series).
@@ -252,10 +731,18 @@ def read_meta(raw_dir: Path) -> dict[str, dict]:
     df = rawio.read_csv(path)
     missing_cols = [c for c in META_COLUMNS if c not in df.columns]
     if missing_cols:
-        raise RawInputError(path, f"Zeile 1 (Kopfzeile): Spalte(n) {', '.join(missing_cols)} fehlen; vorhanden "
-                                  f"sind: {', '.join(map(str, df.columns))}.")
-    bereich_name = {MSV: "Medizinische und soziale Versorgung", SOZ: "Sozialleistungen", BIL: "Bildung",
-                    SIE: "Siedlungsstruktur", WIR: "Wirtschaft"}
+        raise RawInputError(
+            path,
+            f"Zeile 1 (Kopfzeile): Spalte(n) {', '.join(missing_cols)} fehlen; vorhanden "
+            f"sind: {', '.join(map(str, df.columns))}.",
+        )
+    bereich_name = {
+        MSV: "Medizinische und soziale Versorgung",
+        SOZ: "Sozialleistungen",
+        BIL: "Bildung",
+        SIE: "Siedlungsstruktur",
+        WIR: "Wirtschaft",
+    }
     out = {}
     for s in SPECS:
         rows = df[df["kuerzel"] == s.kuerzel]
@@ -305,8 +792,11 @@ def read_bereich(raw_dir: Path, bereich: str, wanted: set[str]) -> pd.DataFrame:
     df = rawio.read_csv(path)
     missing_cols = [c for c in RAW_COLUMNS if c not in df.columns]
     if missing_cols:
-        raise RawInputError(path, f"Zeile 1 (Kopfzeile): Spalte(n) {', '.join(missing_cols)} fehlen; vorhanden "
-                                  f"sind: {', '.join(map(str, df.columns))}.")
+        raise RawInputError(
+            path,
+            f"Zeile 1 (Kopfzeile): Spalte(n) {', '.join(missing_cols)} fehlen; vorhanden "
+            f"sind: {', '.join(map(str, df.columns))}.",
+        )
     df["zeile"] = df.index + 2  # header is line 1
     for col in ("raumbezug", "kennziffer", "zeitbezug", "kuerzel", "wert"):
         df[col] = df[col].str.strip()
@@ -323,8 +813,11 @@ def read_bereich(raw_dir: Path, bereich: str, wanted: set[str]) -> pd.DataFrame:
         sel = df[(df["raumbezug"] == rb) & ~df["kennziffer"].str.fullmatch(pattern)]
         if not sel.empty:
             r = sel.iloc[0]
-            raise RawInputError(path, f"Zeile {r['zeile']}: Kennziffer '{r['kennziffer']}' passt nicht zum "
-                                      f"Raumbezug '{rb}' (Thüringer Schlüssel erwartet).")
+            raise RawInputError(
+                path,
+                f"Zeile {r['zeile']}: Kennziffer '{r['kennziffer']}' passt nicht zum "
+                f"Raumbezug '{rb}' (Thüringer Schlüssel erwartet).",
+            )
     bad = df[~df["zeitbezug"].str.fullmatch(_YEAR)]
     if not bad.empty:
         r = bad.iloc[0]
@@ -332,13 +825,17 @@ def read_bereich(raw_dir: Path, bereich: str, wanted: set[str]) -> pd.DataFrame:
     bad = df[~df["wert"].str.fullmatch(_NUMBER)]
     if not bad.empty:
         r = bad.iloc[0]
-        raise RawInputError(path, f"Zeile {r['zeile']}: Wert '{r['wert']}' ({r['kuerzel']}, {r['kennziffer']}, "
-                                  f"{r['zeitbezug']}) ist keine Zahl.")
+        raise RawInputError(
+            path,
+            f"Zeile {r['zeile']}: Wert '{r['wert']}' ({r['kuerzel']}, {r['kennziffer']}, "
+            f"{r['zeitbezug']}) ist keine Zahl.",
+        )
     dup = df[df.duplicated(["raumbezug", "kennziffer", "zeitbezug", "kuerzel"], keep=False)]
     if not dup.empty:
         r = dup.iloc[-1]
-        raise RawInputError(path, f"Zeile {r['zeile']}: {r['kuerzel']}, {r['kennziffer']}, {r['zeitbezug']} "
-                                  f"kommt doppelt vor.")
+        raise RawInputError(
+            path, f"Zeile {r['zeile']}: {r['kuerzel']}, {r['kennziffer']}, {r['zeitbezug']} kommt doppelt vor."
+        )
     return df
 
 
@@ -353,16 +850,23 @@ def build(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     spec = {s.kuerzel: s for s in SPECS}
     ebene = raw["raumbezug"].map(lambda r: RAUMBEZUG[r][0])
     key = raw["kennziffer"].where(ebene != "kreis", raw["kennziffer"].str[:5])
-    obs = pd.DataFrame({
-        "indikator": raw["kuerzel"].map(lambda k: spec[k].id),
-        "ebene": ebene,
-        "schluessel": key,
-        "gebietsstand": raw["raumbezug"].map(lambda r: RAUMBEZUG[r][1]),
-        "jahr": raw["zeitbezug"],
-        "stand": [stand_fn(meta[k])(j) for k, j in zip(raw["kuerzel"], raw["zeitbezug"])],
-        "wert": raw["wert"],
-        "zaehler": "", "nenner": "", "status": "ok", "quelle": QUELLE, "hinweis": "",
-    }, columns=OBS_COLUMNS)
+    obs = pd.DataFrame(
+        {
+            "indikator": raw["kuerzel"].map(lambda k: spec[k].id),
+            "ebene": ebene,
+            "schluessel": key,
+            "gebietsstand": raw["raumbezug"].map(lambda r: RAUMBEZUG[r][1]),
+            "jahr": raw["zeitbezug"],
+            "stand": [stand_fn(meta[k])(j) for k, j in zip(raw["kuerzel"], raw["zeitbezug"])],
+            "wert": raw["wert"],
+            "zaehler": "",
+            "nenner": "",
+            "status": "ok",
+            "quelle": QUELLE,
+            "hinweis": "",
+        },
+        columns=OBS_COLUMNS,
+    )
     eisenach = (obs["ebene"] == "kreis") & (obs["schluessel"] == "16063") & (obs["jahr"].astype(int) < 2022)
     obs.loc[eisenach, "hinweis"] = KREIS_HINWEIS_EISENACH
 
@@ -371,8 +875,9 @@ def build(raw_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     for s in (s for s in SPECS if s.ergaenzt):
         mask = obs["indikator"] == s.id
         have = old_cells.get(s.id, set())
-        known = pd.Series([(e, k, j) in have for e, k, j in zip(obs["ebene"], obs["schluessel"], obs["jahr"])],
-                          index=obs.index)
+        known = pd.Series(
+            [(e, k, j) in have for e, k, j in zip(obs["ebene"], obs["schluessel"], obs["jahr"])], index=obs.index
+        )
         drop = mask & known
         obs = obs[~drop]
 
@@ -429,14 +934,29 @@ def catalogue_rows(raw_dir: Path) -> pd.DataFrame:
             continue
         m = meta[s.kuerzel]
         ebenen = [e for e in ("land", "kreis", "gemeinde") if ((obs["indikator"] == s.id) & (obs["ebene"] == e)).any()]
-        definition = (f"INKAR: {_clean(m['name'])}. {_clean(m['anmerkungen'])} Statistische Grundlage: "
-                      f"{_clean(m['statistische_grundlagen'])}.{GEBIETSSTAND_SATZ} Wertung: {s.wertung}")
-        rows.append({
-            "id": s.id, "name": s.name, "lebenslage": s.lebenslage, "einheit": s.einheit,
-            "definition": _clean(definition), "zaehler": "", "nenner": "", "formel": _formel(m["algorithmus"]),
-            "abgeleitet": "nein", "polaritaet": s.polaritaet, "dezimalen": str(s.dezimalen),
-            "ebenen": ";".join(ebenen), "aggregation": "keine", "quelle": QUELLE, "lizenz": LIZENZ,
-        })
+        definition = (
+            f"INKAR: {_clean(m['name'])}. {_clean(m['anmerkungen'])} Statistische Grundlage: "
+            f"{_clean(m['statistische_grundlagen'])}.{GEBIETSSTAND_SATZ} Wertung: {s.wertung}"
+        )
+        rows.append(
+            {
+                "id": s.id,
+                "name": s.name,
+                "lebenslage": s.lebenslage,
+                "einheit": s.einheit,
+                "definition": _clean(definition),
+                "zaehler": "",
+                "nenner": "",
+                "formel": _formel(m["algorithmus"]),
+                "abgeleitet": "nein",
+                "polaritaet": s.polaritaet,
+                "dezimalen": str(s.dezimalen),
+                "ebenen": ";".join(ebenen),
+                "aggregation": "keine",
+                "quelle": QUELLE,
+                "lizenz": LIZENZ,
+            }
+        )
     return pd.DataFrame(rows)
 
 

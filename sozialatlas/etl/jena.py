@@ -54,7 +54,8 @@ DECIMALS = 5
 HINWEIS_MASKIERT = (
     "In der Quelle 0, aber die Bezirke ergeben in diesem Jahr {diff} weniger als der Wert für Jena "
     "insgesamt: die Stadt hat kleine Werte offenbar als 0 veröffentlicht (Geheimhaltung). Der Wert kann "
-    "0, 1 oder 2 sein und wird daher nicht gezeigt.")
+    "0, 1 oder 2 sein und wird daher nicht gezeigt."
+)
 HINWEIS_GESAMT = "Stadt Jena insgesamt, wie von der Stadt für die statistischen Bezirke veröffentlicht."
 
 
@@ -91,8 +92,11 @@ def _bezirke(raw_dir: Path):
         raise RawInputError(path, f"Koordinatensystem EPSG:4326 erwartet, gefunden {gdf.crs}.")
     gdf["schluessel"] = gdf["id"].map(lambda v: str(int(float(v))))
     if len(gdf) != N_BEZIRKE or gdf["schluessel"].duplicated().any():
-        raise RawInputError(path, f"{N_BEZIRKE} verschiedene statistische Bezirke erwartet, gefunden "
-                                  f"{gdf['schluessel'].nunique()} in {len(gdf)} Zeilen.")
+        raise RawInputError(
+            path,
+            f"{N_BEZIRKE} verschiedene statistische Bezirke erwartet, gefunden "
+            f"{gdf['schluessel'].nunique()} in {len(gdf)} Zeilen.",
+        )
     gdf = gdf.assign(_n=gdf["schluessel"].astype(int)).sort_values("_n", kind="mergesort").reset_index(drop=True)
     utm = gdf.to_crs(AREA_CRS)
     geoms = shapely.make_valid(utm.geometry.values)
@@ -106,9 +110,19 @@ def _bezirke(raw_dir: Path):
 def write_boundaries(gdf, simplified, geodata_dir: Path) -> Path:
     from sozialatlas.etl.geometry import write_geojson
 
-    feats = [({"schluessel": r.schluessel, "name": r.statbez_name.strip(), "bez": "Statistischer Bezirk",
-               "parent": JENA, "flaeche_km2": r.flaeche_km2}, g)
-             for r, g in zip(gdf.itertuples(), simplified)]
+    feats = [
+        (
+            {
+                "schluessel": r.schluessel,
+                "name": r.statbez_name.strip(),
+                "bez": "Statistischer Bezirk",
+                "parent": JENA,
+                "flaeche_km2": r.flaeche_km2,
+            },
+            g,
+        )
+        for r, g in zip(gdf.itertuples(), simplified)
+    ]
     return write_geojson(feats, Path(geodata_dir) / OUT_GEO)
 
 
@@ -128,8 +142,11 @@ def _read_series(raw_dir: Path, fname: str, bezirke: set[str]) -> pd.DataFrame:
     if keys - {NR_GESAMT, NR_AUSSERHALB} != bezirke or NR_GESAMT not in keys:
         fehlt = sorted(bezirke - keys, key=int)
         fremd = sorted(keys - bezirke - {NR_GESAMT, NR_AUSSERHALB}, key=lambda s: (len(s), s))
-        raise RawInputError(path, f"Bezirksnummern passen nicht zu den Grenzen (fehlend: {fehlt or '–'}, "
-                                  f"unbekannt: {fremd or '–'}; Zeile 0 = Jena gesamt nötig).")
+        raise RawInputError(
+            path,
+            f"Bezirksnummern passen nicht zu den Grenzen (fehlend: {fehlt or '–'}, "
+            f"unbekannt: {fremd or '–'}; Zeile 0 = Jena gesamt nötig).",
+        )
     rows = []
     for col in date_cols:
         jahr = int(col[-4:])
@@ -156,15 +173,26 @@ def _check_totals(series: pd.DataFrame, indikator: str, path: Path) -> tuple[pd.
         bez = part[~part["schluessel"].isin([NR_GESAMT, NR_AUSSERHALB])]
         diff = total - ausserhalb - int(bez["wert"].sum())
         zeros = bez.index[bez["wert"] == 0]
-        report.append({"indikator": indikator, "jahr": int(jahr), "jena_gesamt": total,
-                       "summe_bezirke": int(bez["wert"].sum()), "ausserhalb_999": ausserhalb, "differenz": diff,
-                       "nullen": len(zeros)})
+        report.append(
+            {
+                "indikator": indikator,
+                "jahr": int(jahr),
+                "jena_gesamt": total,
+                "summe_bezirke": int(bez["wert"].sum()),
+                "ausserhalb_999": ausserhalb,
+                "differenz": diff,
+                "nullen": len(zeros),
+            }
+        )
         if diff == 0:
             continue
         if diff < 0 or diff > MASKED_MAX * len(zeros):
-            raise RawInputError(path, f"{jahr}: Die Bezirke ergeben {int(bez['wert'].sum())}, Jena gesamt ist "
-                                      f"{total} (außerhalb: {ausserhalb}); die Differenz {diff} lässt sich nicht "
-                                      "durch geheimgehaltene kleine Werte erklären.")
+            raise RawInputError(
+                path,
+                f"{jahr}: Die Bezirke ergeben {int(bez['wert'].sum())}, Jena gesamt ist "
+                f"{total} (außerhalb: {ausserhalb}); die Differenz {diff} lässt sich nicht "
+                "durch geheimgehaltene kleine Werte erklären.",
+            )
         series.loc[zeros, "maskiert"] = True
         series.loc[zeros, "diff"] = diff
     return series, report
@@ -173,12 +201,23 @@ def _check_totals(series: pd.DataFrame, indikator: str, path: Path) -> tuple[pd.
 def _observations(counts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
 
-    def add(indikator, ebene, schluessel, gebietsstand, jahr, wert, zaehler="", nenner="", status="ok",
-            hinweis=""):
-        rows.append({"indikator": indikator, "ebene": ebene, "schluessel": schluessel,
-                     "gebietsstand": gebietsstand, "jahr": jahr, "stand": f"{jahr}-12-31", "wert": wert,
-                     "zaehler": zaehler, "nenner": nenner, "status": status, "quelle": QUELLE,
-                     "hinweis": hinweis})
+    def add(indikator, ebene, schluessel, gebietsstand, jahr, wert, zaehler="", nenner="", status="ok", hinweis=""):
+        rows.append(
+            {
+                "indikator": indikator,
+                "ebene": ebene,
+                "schluessel": schluessel,
+                "gebietsstand": gebietsstand,
+                "jahr": jahr,
+                "stand": f"{jahr}-12-31",
+                "wert": wert,
+                "zaehler": zaehler,
+                "nenner": nenner,
+                "status": status,
+                "quelle": QUELLE,
+                "hinweis": hinweis,
+            }
+        )
 
     def places(df):
         for r in df.itertuples():
@@ -193,8 +232,7 @@ def _observations(counts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for ind, df in counts.items():
         for r, ebene, key, stand, hinweis in places(df):
             if r.maskiert:
-                add(ind, ebene, key, stand, r.jahr, "", status="fehlend",
-                    hinweis=HINWEIS_MASKIERT.format(diff=r.diff))
+                add(ind, ebene, key, stand, r.jahr, "", status="fehlend", hinweis=HINWEIS_MASKIERT.format(diff=r.diff))
             else:
                 add(ind, ebene, key, stand, r.jahr, str(r.wert), hinweis=hinweis)
     for share, (num, den) in SHARES.items():
@@ -205,8 +243,18 @@ def _observations(counts: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 why = HINWEIS_MASKIERT.format(diff=r.diff) if r.maskiert else "keine Haushalte im Bezirk"
                 add(share, ebene, key, stand, r.jahr, "", status="fehlend", hinweis=why)
                 continue
-            add(share, ebene, key, stand, r.jahr, fmt_derived(r.wert_z / r.wert_n * 100, 4),
-                zaehler=str(r.wert_z), nenner=str(r.wert_n), status="abgeleitet", hinweis=hinweis)
+            add(
+                share,
+                ebene,
+                key,
+                stand,
+                r.jahr,
+                fmt_derived(r.wert_z / r.wert_n * 100, 4),
+                zaehler=str(r.wert_z),
+                nenner=str(r.wert_n),
+                status="abgeleitet",
+                hinweis=hinweis,
+            )
     return pd.DataFrame(rows)
 
 
@@ -228,9 +276,12 @@ def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:
     obs = _observations(counts)
     write_observations(obs, Path(data_dir) / OUT_OBS)
     return {
-        "bezirke": len(gdf), "jahre": years["privathaushalte"], "beobachtungen": len(obs),
+        "bezirke": len(gdf),
+        "jahre": years["privathaushalte"],
+        "beobachtungen": len(obs),
         "maskiert": int(sum(df["maskiert"].sum() for df in counts.values())),
-        "pruefung": report, "geometrie": geo_info,
+        "pruefung": report,
+        "geometrie": geo_info,
     }
 
 
@@ -239,8 +290,10 @@ def check_report(summary: dict) -> str:
     lines = []
     for r in summary["pruefung"]:
         if r["differenz"] or r["ausserhalb_999"]:
-            lines.append(f"{r['indikator']} {r['jahr']}: Jena {r['jena_gesamt']}, Bezirke {r['summe_bezirke']}, "
-                         f"außerhalb {r['ausserhalb_999']}, Differenz {r['differenz']} ({r['nullen']} Nullen)")
+            lines.append(
+                f"{r['indikator']} {r['jahr']}: Jena {r['jena_gesamt']}, Bezirke {r['summe_bezirke']}, "
+                f"außerhalb {r['ausserhalb_999']}, Differenz {r['differenz']} ({r['nullen']} Nullen)"
+            )
     return "\n".join(lines) or "Alle Jahre: Summe der Bezirke = Jena gesamt; außerhalb/nicht zugeordnet = 0."
 
 
@@ -248,6 +301,7 @@ if __name__ == "__main__":  # pragma: no cover - manual run
     import sys
 
     from sozialatlas import paths
+
     s = run(paths.DEFAULT_RAW_DIR, paths.DATA_DIR, paths.GEODATA_DIR)
     print(json.dumps({k: v for k, v in s.items() if k != "pruefung"}, ensure_ascii=False))
     print(check_report(s), file=sys.stderr)

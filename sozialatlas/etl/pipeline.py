@@ -52,6 +52,7 @@ def run_all(raw_dir: Path, data_dir: Path, geodata_dir: Path, log=print) -> dict
             mod = importlib.import_module(f"sozialatlas.etl.{module}")
             summary[module] = mod.run(raw_dir, stage_data, stage_geo)
         from sozialatlas.store import catalogue
+
         problems = catalogue.validate(stage_data)
         if problems:
             raise CatalogueError("Katalogprüfung fehlgeschlagen:\n- " + "\n- ".join(problems))

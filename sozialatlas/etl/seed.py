@@ -26,12 +26,23 @@ SEED_COLUMNS = ["ags", "kreis", "indicator", "label", "value", "unit", "stand", 
 # The profiles describe the Kreise before Eisenach joined the Wartburgkreis (01.07.2021).
 GS_KREIS = "bis-2021-06-30"
 GS_SAALFELD_ALT = "bis-2018-12-31"
-HINWEIS_SAALFELD_ALT = ("Kreisgebiet vor den Gemeindeänderungen 2019 (Fläche 31.12.2017: 1036,03 km², heute 1008,77 km²); "
-                        "nicht mit dem heutigen Kreisgebiet vergleichbar")
+HINWEIS_SAALFELD_ALT = (
+    "Kreisgebiet vor den Gemeindeänderungen 2019 (Fläche 31.12.2017: 1036,03 km², heute 1008,77 km²); "
+    "nicht mit dem heutigen Kreisgebiet vergleichbar"
+)
 THONSA_INDICATORS = {
-    "bevoelkerung", "bev_unter18", "bev_18_64", "bev_65plus", "auslaenderanteil", "arbeitslosenquote",
-    "anteil_langzeitarbeitslose", "quote_bedarfsgemeinschaften", "anteil_kinder_in_bg",
-    "quote_grundsicherung_18plus", "quote_hlu_sgb12", "quote_asylblg",
+    "bevoelkerung",
+    "bev_unter18",
+    "bev_18_64",
+    "bev_65plus",
+    "auslaenderanteil",
+    "arbeitslosenquote",
+    "anteil_langzeitarbeitslose",
+    "quote_bedarfsgemeinschaften",
+    "anteil_kinder_in_bg",
+    "quote_grundsicherung_18plus",
+    "quote_hlu_sgb12",
+    "quote_asylblg",
 }
 
 # LoKoSR labels whose definition differs from the ThOnSA indicator of the same name get their own id.
@@ -105,16 +116,23 @@ def thonsa(raw_dir: Path) -> pd.DataFrame:
     if not bad.empty:
         raise RawInputError(path, f"Wert '{bad['value'].iloc[0]}' ({bad['ags'].iloc[0]}) ist keine Zahl.")
     regions = [_region(a, path) for a in df["ags"]]
-    out = pd.DataFrame({
-        "indikator": df["indicator"].str.strip(),
-        "ebene": [r[0] for r in regions],
-        "schluessel": [r[1] for r in regions],
-        "gebietsstand": [r[2] for r in regions],
-        "jahr": df["stand"].map(lambda s: jahr_from_stand(s, path)),
-        "stand": df["stand"].str.strip(),
-        "wert": df["value"].map(_wert),
-        "zaehler": "", "nenner": "", "status": "ok", "quelle": "thonsa_2019", "hinweis": "",
-    }, columns=OBS_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "indikator": df["indicator"].str.strip(),
+            "ebene": [r[0] for r in regions],
+            "schluessel": [r[1] for r in regions],
+            "gebietsstand": [r[2] for r in regions],
+            "jahr": df["stand"].map(lambda s: jahr_from_stand(s, path)),
+            "stand": df["stand"].str.strip(),
+            "wert": df["value"].map(_wert),
+            "zaehler": "",
+            "nenner": "",
+            "status": "ok",
+            "quelle": "thonsa_2019",
+            "hinweis": "",
+        },
+        columns=OBS_COLUMNS,
+    )
     if out.duplicated(["indikator", "schluessel", "jahr"]).any():
         raise RawInputError(path, "Indikator, Kreis und Jahr kommen doppelt vor.")
     return out
@@ -136,25 +154,33 @@ def lokosr(raw_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     df = df[ok]
     regions = [_region(a, path) for a in df["ags"]]
     stand = df["stand"].str.strip()
-    out = pd.DataFrame({
-        "indikator": df["indicator"].str.strip().map(lambda i: LOKOSR_IDS.get(i, i)),
-        "ebene": [r[0] for r in regions],
-        "schluessel": [r[1] for r in regions],
-        "gebietsstand": [r[2] for r in regions],
-        "jahr": stand.map(lambda s: jahr_from_stand(s, path)),
-        "stand": stand,
-        "wert": df["value"].map(_wert),
-        "zaehler": "", "nenner": "", "status": "ok",
-        "quelle": df["quelle"].map(lambda q: _lokosr_quelle(q, path)),
-        "hinweis": stand.map(lambda s: f"Bezugsjahr laut Quelle nur ungefähr („{s}“)" if s.startswith("um ") else ""),
-    }, columns=OBS_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "indikator": df["indicator"].str.strip().map(lambda i: LOKOSR_IDS.get(i, i)),
+            "ebene": [r[0] for r in regions],
+            "schluessel": [r[1] for r in regions],
+            "gebietsstand": [r[2] for r in regions],
+            "jahr": stand.map(lambda s: jahr_from_stand(s, path)),
+            "stand": stand,
+            "wert": df["value"].map(_wert),
+            "zaehler": "",
+            "nenner": "",
+            "status": "ok",
+            "quelle": df["quelle"].map(lambda q: _lokosr_quelle(q, path)),
+            "hinweis": stand.map(
+                lambda s: f"Bezugsjahr laut Quelle nur ungefähr („{s}“)" if s.startswith("um ") else ""
+            ),
+        },
+        columns=OBS_COLUMNS,
+    )
     # The LoKoSR figures of Saalfeld-Rudolstadt (2010–2014, e.g. Fläche 1036 km²) describe the Kreis before
     # its Gemeinden changed between 2018 and 2021 (1036.03 km² on 31.12.2017, 1008.77 km² on 31.12.2021): they
     # get that old Gebietsstand, so no map draws them on today's polygon.
     alt = (out["ebene"] == "kreis") & (out["schluessel"] == "16073") & (out["quelle"] == "lokosr_2015")
     out.loc[alt, "gebietsstand"] = GS_SAALFELD_ALT
-    out.loc[alt, "hinweis"] = [f"{h}; {HINWEIS_SAALFELD_ALT}" if h else HINWEIS_SAALFELD_ALT
-                               for h in out.loc[alt, "hinweis"]]
+    out.loc[alt, "hinweis"] = [
+        f"{h}; {HINWEIS_SAALFELD_ALT}" if h else HINWEIS_SAALFELD_ALT for h in out.loc[alt, "hinweis"]
+    ]
     if out.duplicated(["indikator", "schluessel", "jahr"]).any():
         raise RawInputError(path, "Indikator, Region und Jahr kommen doppelt vor.")
     return out, skipped
@@ -169,8 +195,7 @@ def strategien(raw_dir: Path) -> pd.DataFrame:
     bad = df[~df["beschlossen_am"].str.fullmatch(r"\d{4}-\d{2}-\d{2}")]
     if not bad.empty:
         raise RawInputError(path, f"Datum '{bad['beschlossen_am'].iloc[0]}' ist kein ISO-Datum.")
-    df["schwerpunkte"] = df["schwerpunkte"].map(
-        lambda s: "; ".join(p.strip() for p in s.split(";") if p.strip()))
+    df["schwerpunkte"] = df["schwerpunkte"].map(lambda s: "; ".join(p.strip() for p in s.split(";") if p.strip()))
     return df.sort_values("ags", kind="mergesort").reset_index(drop=True)
 
 
@@ -178,24 +203,28 @@ def ziele(raw_dir: Path) -> pd.DataFrame:
     """Grouped goals; source order kept (it ranks goals by mentions within each Lebenslage)."""
     path = _path(raw_dir, ZIELE_FILE)
     df = rawio.read_csv(path, required=["lebenslage", "gruppiertes_ziel", "nennungen_in_strategien"])
-    return pd.DataFrame({
-        "lebenslage": df["lebenslage"].map(lambda l: lebenslage_id(l, path)),
-        "lebenslage_bezeichnung": df["lebenslage"].str.strip(),
-        "gruppiertes_ziel": df["gruppiertes_ziel"].str.strip(),
-        # One count was lost in the OCR of the source: it stays empty, never 0.
-        "nennungen_in_strategien": df["nennungen_in_strategien"].str.strip(),
-    })
+    return pd.DataFrame(
+        {
+            "lebenslage": df["lebenslage"].map(lambda l: lebenslage_id(l, path)),
+            "lebenslage_bezeichnung": df["lebenslage"].str.strip(),
+            "gruppiertes_ziel": df["gruppiertes_ziel"].str.strip(),
+            # One count was lost in the OCR of the source: it stays empty, never 0.
+            "nennungen_in_strategien": df["nennungen_in_strategien"].str.strip(),
+        }
+    )
 
 
 def nennungen(raw_dir: Path) -> pd.DataFrame:
     path = _path(raw_dir, NENNUNGEN_FILE)
     df = rawio.read_csv(path, required=["lebenslage", "nennungen_in_strategien", "strategien_gesamt"])
-    return pd.DataFrame({
-        "lebenslage": df["lebenslage"].map(lambda l: lebenslage_id(l, path)),
-        "lebenslage_bezeichnung": df["lebenslage"].str.strip(),
-        "nennungen_in_strategien": df["nennungen_in_strategien"].str.strip(),
-        "strategien_gesamt": df["strategien_gesamt"].str.strip(),
-    })
+    return pd.DataFrame(
+        {
+            "lebenslage": df["lebenslage"].map(lambda l: lebenslage_id(l, path)),
+            "lebenslage_bezeichnung": df["lebenslage"].str.strip(),
+            "nennungen_in_strategien": df["nennungen_in_strategien"].str.strip(),
+            "strategien_gesamt": df["strategien_gesamt"].str.strip(),
+        }
+    )
 
 
 def run(raw_dir: Path, data_dir: Path, geodata_dir: Path) -> dict:

@@ -28,9 +28,17 @@ WAHLTAG = {2014: "2014-09-14", 2019: "2019-10-27", 2024: "2024-09-01"}
 
 # Header texts (the 4 header rows joined) of the columns we need; the layouts differ by year.
 COLS = {
-    "stand": "Stand", "sa": "Satzart", "kr": "Kreis- nr.", "gem": "Ge- meinde- nr.",
-    "wbz": "Wahl- bezirks- nr.", "name": "Name", "wb": "Wahl- berechtigte insgesamt",
-    "wbmit": "mit Wahlschein", "w": "Wähler", "wmit": "Wähler mit Wahlschein", "bet": "Wahl- beteiligung",
+    "stand": "Stand",
+    "sa": "Satzart",
+    "kr": "Kreis- nr.",
+    "gem": "Ge- meinde- nr.",
+    "wbz": "Wahl- bezirks- nr.",
+    "name": "Name",
+    "wb": "Wahl- berechtigte insgesamt",
+    "wbmit": "mit Wahlschein",
+    "w": "Wähler",
+    "wmit": "Wähler mit Wahlschein",
+    "bet": "Wahl- beteiligung",
 }
 OPTIONAL = {"abg": "abgebend nach Gemeinde/ Wahlbezirk", "aufn": "aufnehmend von Gemeinde/ Wahlbezirk"}
 # Share of the Wahlschein holders that appear as voters in the Gemeinde's own rows. Gemeinden with their
@@ -61,15 +69,17 @@ def read_ltw(path: Path) -> pd.DataFrame:
     start = next((i for i, r in enumerate(rows) if r and r[0] == "Stand" and r[1] == "Satzart"), None)
     if start is None:
         raise RawInputError(path, "Kopfzeile (Stand, Satzart, …) nicht gefunden.")
-    width = max(len(r) for r in rows[start:start + 4])
-    names = [" ".join(str(h[i]).strip() for h in rows[start:start + 4] if i < len(h) and h[i] is not None)
-             for i in range(width)]
+    width = max(len(r) for r in rows[start : start + 4])
+    names = [
+        " ".join(str(h[i]).strip() for h in rows[start : start + 4] if i < len(h) and h[i] is not None)
+        for i in range(width)
+    ]
     missing = [t for t in COLS.values() if t not in names]
     if missing:
         raise RawInputError(path, f"Spalte(n) {', '.join(missing)} fehlen im Blatt '{SHEET}'.")
     idx = {k: names.index(t) for k, t in COLS.items()}
     idx.update({k: names.index(t) for k, t in OPTIONAL.items() if t in names})
-    data = [r for r in rows[start + 4:] if r and r[idx["stand"]] in ("E", "V", "Z")]
+    data = [r for r in rows[start + 4 :] if r and r[idx["stand"]] in ("E", "V", "Z")]
     df = pd.DataFrame({k: [r[i] if i < len(r) else None for r in data] for k, i in idx.items()})
     for k in ("abg", "aufn"):
         if k not in df:
@@ -109,9 +119,15 @@ def election_units(df: pd.DataFrame) -> pd.DataFrame:
     g = df[df["sa"] == "G"].copy()
     g["ags"] = "160" + g["kr"] + g["gem"]
     out = g.groupby("ags", sort=True).agg(
-        kr=("kr", "first"), n_rows=("name", "size"), name=("name", lambda s: " | ".join(map(str, s))),
-        wb=("wb", lambda s: s.sum(min_count=len(s))), w=("w", lambda s: s.sum(min_count=len(s))),
-        wbmit=("wbmit", "sum"), wmit=("wmit", "sum"), bet=("bet", "first"))
+        kr=("kr", "first"),
+        n_rows=("name", "size"),
+        name=("name", lambda s: " | ".join(map(str, s))),
+        wb=("wb", lambda s: s.sum(min_count=len(s))),
+        w=("w", lambda s: s.sum(min_count=len(s))),
+        wbmit=("wbmit", "sum"),
+        wmit=("wmit", "sum"),
+        bet=("bet", "first"),
+    )
     out["bet"] = out["bet"].map(_bet_text)
     out.loc[out["n_rows"] > 1, "bet"] = ""
     out["kombiniert"] = out["name"].str.contains(" / ", regex=False)
@@ -146,18 +162,23 @@ def briefwahl_hinweis(wmit: float, wbmit: float, teil_ohne: bool = False) -> str
         return ""
     share = wmit / wbmit
     if share > 1 and not teil_ohne:
-        return (f"Enthält Briefwähler anderer Gemeinden ({int(wmit)} Wähler mit Wahlschein bei {int(wbmit)} "
-                f"Wahlberechtigten mit Wahlschein): Wahlbeteiligung zu hoch ausgewiesen")
+        return (
+            f"Enthält Briefwähler anderer Gemeinden ({int(wmit)} Wähler mit Wahlschein bei {int(wbmit)} "
+            f"Wahlberechtigten mit Wahlschein): Wahlbeteiligung zu hoch ausgewiesen"
+        )
     if share < BRIEFWAHL_ENTHALTEN_AB or teil_ohne:
-        return (f"Ohne (alle) Briefwähler: die Briefwahl dieser Gemeinde wurde ganz oder teilweise in einem "
-                f"gemeindeübergreifenden Briefwahlbezirk ausgezählt (nur {int(wmit)} von {int(wbmit)} "
-                f"Wahlberechtigten mit Wahlschein hier als Wähler); Wahlbeteiligung zu niedrig ausgewiesen, "
-                f"vollständig erst auf Kreisebene")
+        return (
+            f"Ohne (alle) Briefwähler: die Briefwahl dieser Gemeinde wurde ganz oder teilweise in einem "
+            f"gemeindeübergreifenden Briefwahlbezirk ausgezählt (nur {int(wmit)} von {int(wbmit)} "
+            f"Wahlberechtigten mit Wahlschein hier als Wähler); Wahlbeteiligung zu niedrig ausgewiesen, "
+            f"vollständig erst auf Kreisebene"
+        )
     return ""
 
 
-def map_units(units: pd.DataFrame, jahr: int, crosswalk: dict, gem21: set, flaeche_ok_2024: set,
-              ausgeschlossen: set) -> tuple[dict, list[str]]:
+def map_units(
+    units: pd.DataFrame, jahr: int, crosswalk: dict, gem21: set, flaeche_ok_2024: set, ausgeschlossen: set
+) -> tuple[dict, list[str]]:
     """Election Gemeinde → 2021 Gemeinde, or None where its territory is no union of 2021 Gemeinden."""
     mapping, notes = {}, []
     for a in units["ags"]:
@@ -175,8 +196,9 @@ def map_units(units: pd.DataFrame, jahr: int, crosswalk: dict, gem21: set, flaec
     return mapping, notes
 
 
-def gemeinde_obs(units: pd.DataFrame, mapping: dict, jahr: int, gem21: pd.DataFrame,
-                 unsicher: set) -> tuple[list[dict], dict]:
+def gemeinde_obs(
+    units: pd.DataFrame, mapping: dict, jahr: int, gem21: pd.DataFrame, unsicher: set
+) -> tuple[list[dict], dict]:
     """Values for 2021 Gemeinden; a Gemeinde also reached by an unmappable unit stays without value."""
     u = units.assign(ziel=units["ags"].map(mapping))
     stand = WAHLTAG[jahr]
@@ -202,9 +224,22 @@ def gemeinde_obs(units: pd.DataFrame, mapping: dict, jahr: int, gem21: pd.DataFr
             notes.append(bw)
             counts["ohne_briefwahl"] += 1
         counts[status] += 1
-        rows.append(gvz.obs(INDIKATOR, "gemeinde", ziel, gvz.GS_GEM, jahr, stand, wert,
-                            zaehler=fmt_derived(w, 0), nenner=fmt_derived(wb, 0), status=status,
-                            quelle=QUELLE, hinweis="; ".join(notes)))
+        rows.append(
+            gvz.obs(
+                INDIKATOR,
+                "gemeinde",
+                ziel,
+                gvz.GS_GEM,
+                jahr,
+                stand,
+                wert,
+                zaehler=fmt_derived(w, 0),
+                nenner=fmt_derived(wb, 0),
+                status=status,
+                quelle=QUELLE,
+                hinweis="; ".join(notes),
+            )
+        )
     counts["ohne_wert"] = len(gem21) - len(rows)
     return rows, counts
 
@@ -229,8 +264,11 @@ def kreis_targets(units: pd.DataFrame, mapping_kreis: dict, kreis_fn, gem21: pd.
         sources = [k for k, v in target_of.items() if v == t]
         # every Gemeinde of the target Kreis must come from these election Kreise, and nothing else
         covered = {mapping_kreis.get(a) for a in units[units["kr"].isin(sources)]["ags"]}
-        broken = [k for k, v in target_of.items() if v is None and any(
-            mapping_kreis.get(a) == t for a in units[units["kr"] == k]["ags"])]
+        broken = [
+            k
+            for k, v in target_of.items()
+            if v is None and any(mapping_kreis.get(a) == t for a in units[units["kr"] == k]["ags"])
+        ]
         if sources and covered == {t} and not broken:
             valid[t] = sources
     return valid
@@ -241,11 +279,27 @@ def kreis_obs(totals: pd.DataFrame, valid: dict, gebietsstand: str, jahr: int) -
     for t, sources in sorted(valid.items()):
         wb, w = totals.loc[sources, "wb"].sum(), totals.loc[sources, "w"].sum()
         brief = totals.loc[sources, "w_brief"].sum()
-        hinweis = ("Summe der Gemeinden einschließlich der gemeindeübergreifenden Briefwahlbezirke "
-                   f"({int(brief)} Wähler)" if brief else "Summe der Gemeinden")
-        rows.append(gvz.obs(INDIKATOR, "kreis", t, gebietsstand, jahr, WAHLTAG[jahr], fmt_derived(w / wb * 100),
-                            zaehler=fmt_derived(w, 0), nenner=fmt_derived(wb, 0), status="abgeleitet",
-                            quelle=QUELLE, hinweis=hinweis))
+        hinweis = (
+            f"Summe der Gemeinden einschließlich der gemeindeübergreifenden Briefwahlbezirke ({int(brief)} Wähler)"
+            if brief
+            else "Summe der Gemeinden"
+        )
+        rows.append(
+            gvz.obs(
+                INDIKATOR,
+                "kreis",
+                t,
+                gebietsstand,
+                jahr,
+                WAHLTAG[jahr],
+                fmt_derived(w / wb * 100),
+                zaehler=fmt_derived(w, 0),
+                nenner=fmt_derived(wb, 0),
+                status="abgeleitet",
+                quelle=QUELLE,
+                hinweis=hinweis,
+            )
+        )
     return rows
 
 
@@ -284,14 +338,18 @@ def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
         land = df[df["sa"] == "L"].iloc[0]
         totals = kreis_totals(df, units)
         check = {
-            "land_wahlberechtigte": int(land["wb"]), "land_waehler": int(land["w"]),
+            "land_wahlberechtigte": int(land["wb"]),
+            "land_waehler": int(land["w"]),
             "summe_gemeinden_wahlberechtigte": int(units["wb"].sum()),
             "summe_gemeinden_waehler": int(units["w"].sum()),
             "ueberregionale_briefwahl_waehler": int(totals["w_brief"].sum()),
-            "summe_kreise_waehler": int(totals["w"].sum()), "summe_kreise_wahlberechtigte": int(totals["wb"].sum()),
+            "summe_kreise_waehler": int(totals["w"].sum()),
+            "summe_kreise_wahlberechtigte": int(totals["wb"].sum()),
         }
-        if check["summe_kreise_waehler"] != check["land_waehler"] or \
-                check["summe_kreise_wahlberechtigte"] != check["land_wahlberechtigte"]:
+        if (
+            check["summe_kreise_waehler"] != check["land_waehler"]
+            or check["summe_kreise_wahlberechtigte"] != check["land_wahlberechtigte"]
+        ):
             notes.append(f"{jahr}: Summe der Kreise weicht von der Landeszeile ab: {check}")
         transfers = cross_gemeinde_transfers(df) if jahr == 2024 else set()
         ausgeschlossen = transfers | set(units.loc[units["kombiniert"], "ags"])
@@ -314,9 +372,22 @@ def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
             all_t = sorted(set(gem21["ags"].map(fn)))
             counts[f"kreise_{gs}"] = len(valid)
             counts[f"kreise_{gs}_ohne_wert"] = [t for t in all_t if t not in valid]
-        rows.append(gvz.obs(INDIKATOR, "land", "16", gvz.GS_LAND, jahr, WAHLTAG[jahr], _bet_text(land["bet"]),
-                            zaehler=fmt_derived(land["w"], 0), nenner=fmt_derived(land["wb"], 0), status="ok",
-                            quelle=QUELLE, hinweis=""))
+        rows.append(
+            gvz.obs(
+                INDIKATOR,
+                "land",
+                "16",
+                gvz.GS_LAND,
+                jahr,
+                WAHLTAG[jahr],
+                _bet_text(land["bet"]),
+                zaehler=fmt_derived(land["w"], 0),
+                nenner=fmt_derived(land["wb"], 0),
+                status="ok",
+                quelle=QUELLE,
+                hinweis="",
+            )
+        )
         counts["pruefung"] = check
         counts["ausgeschlossen_kombiniert_oder_§63"] = sorted(ausgeschlossen)
         summary[str(jahr)] = counts

@@ -8,8 +8,18 @@ from pathlib import Path
 import pandas as pd
 
 OBS_COLUMNS = [
-    "indikator", "ebene", "schluessel", "gebietsstand", "jahr", "stand",
-    "wert", "zaehler", "nenner", "status", "quelle", "hinweis",
+    "indikator",
+    "ebene",
+    "schluessel",
+    "gebietsstand",
+    "jahr",
+    "stand",
+    "wert",
+    "zaehler",
+    "nenner",
+    "status",
+    "quelle",
+    "hinweis",
 ]
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -39,6 +40,10 @@ from sozialatlas.importer.files import FileProblem, cell_text, read_grid, short
 from sozialatlas.importer.model import OBS_COLUMNS, PREVIEW_ROWS, Layout, Problem, RawTable, Report, de_int
 from sozialatlas.importer.regions import AB, BIS, GEM, LAND, LEVEL_WORD, Regions
 from sozialatlas.importer.rows import YEAR_MIN
+from sozialatlas.store import importer as stored
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = [
     "OBS_COLUMNS",
@@ -50,6 +55,7 @@ __all__ = [
     "Report",
     "check",
     "max_bytes",
+    "max_cells",
     "max_rows",
     "read_path",
     "read_table",
@@ -83,7 +89,15 @@ def max_bytes() -> int:
 
 
 def max_rows() -> int:
-    return int(os.environ.get("SOZIALATLAS_IMPORT_MAX_ROWS", "200000"))
+    """Data rows per file. 50.000 is twice the largest real case (631 Gemeinden × 36 Jahre, long form)
+    and bounds the check's CPU time."""
+    return int(os.environ.get("SOZIALATLAS_IMPORT_MAX_ROWS", "50000"))
+
+
+def max_cells() -> int:
+    """Cells per file (or sheet), counted while streaming: bounds CPU and memory of reading an upload
+    (openpyxl needs several hundred bytes per cell). A wide Gemeinde table has ≈ 25.000 cells."""
+    return int(os.environ.get("SOZIALATLAS_IMPORT_MAX_CELLS", "500000"))
 
 
 def max_uncompressed() -> int:
@@ -132,7 +146,14 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> RawTable
         table.problems.append(_too_large(len(data)))
         return table
     try:
-        grid = read_grid(data, str(filename), sheet, max_rows=max_rows(), max_uncompressed=max_uncompressed())
+        grid = read_grid(
+            data,
+            str(filename),
+            sheet,
+            max_rows=max_rows(),
+            max_uncompressed=max_uncompressed(),
+            max_cells=max_cells(),
+        )
     except FileProblem as exc:
         table.problems.append(Problem(exc.row, exc.column, str(exc)))
         return table
@@ -198,21 +219,13 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> RawTable
     return table
 
 
-def _records(con, sql: str) -> list[dict]:
-    cur = con.execute(sql)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row)) for row in cur.fetchall()]
-
-
-def _catalogue(con) -> tuple[dict, dict, dict]:
-    indicators = {r["id"]: r for r in _records(con, "SELECT * FROM indikator")}
-    lebenslagen = dict(con.execute("SELECT id, name FROM lebenslage ORDER BY reihenfolge").fetchall())
-    quellen = {r["id"]: r for r in _records(con, "SELECT * FROM quelle")}
-    return indicators, lebenslagen, quellen
-
-
 def validate(
-    con, table: RawTable, meta: dict | None, *, ebene: str | None = None, gebietsstand: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    meta: dict | None,
+    *,
+    ebene: str | None = None,
+    gebietsstand: str | None = None,
 ) -> Report:
     """Check the table and the metadata against the database (read only). See the module docstring.
 
@@ -232,9 +245,14 @@ def validate(
 
 
 def _validate(
-    con, table: RawTable, meta: dict | None, ebene: str | None, gebietsstand: str | None, report: Report
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    meta: dict | None,
+    ebene: str | None,
+    gebietsstand: str | None,
+    report: Report,
 ) -> None:
-    indicators, lebenslagen, quellen = _catalogue(con)
+    indicators, lebenslagen, quellen = stored.catalogue(con)
     m, meta_problems = importer_meta.check(
         meta, existing_indicators=indicators, lebenslagen=lebenslagen, quellen=quellen
     )
@@ -300,8 +318,10 @@ def _validate(
         (r.ebene, r.gebietsstand, r.schluessel): regions.name(r.ebene, r.gebietsstand, r.schluessel)
         for r in obs[["ebene", "gebietsstand", "schluessel"]].drop_duplicates().itertuples()
     }
-    levels = sorted(set(obs["ebene"]), key=EBENEN_ORDER.index)
+    levels = domain.ebenen_sorted(obs["ebene"])
     report.indikator = _indikator_row(m, existing, levels, aggregation, report.dezimalen, obs)
+    if report.neu:
+        _art_warning(m, obs, report)
     if m.get("stand") and importer_rows.stand_for(m["stand"], 2000) != m["stand"]:
         ys = sorted(set(obs["jahr"]))
         span = f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
@@ -321,15 +341,18 @@ def _indikator_row(
     if existing is not None:
         row = {k: existing.get(k) for k in INDIKATOR_COLUMNS}
         have = [e for e in str(row.get("ebenen") or "").split(";") if e]
-        row["ebenen"] = ";".join(
-            sorted(set(have) | set(levels), key=lambda e: EBENEN_ORDER.index(e) if e in EBENEN_ORDER else 99)
-        )
+        # `ebenen` is a set: the stored text stays as it is unless the file brings a new level, so an
+        # import of values alone never counts as a change of the catalogue entry.
+        if not set(levels) <= set(have):
+            row["ebenen"] = ";".join(domain.ebenen_sorted(set(have) | set(levels)))
         row["beispiel"] = bool(row.get("beispiel") or False)
         row["stand"] = m.get("stand")
         return row
     has_counts = obs["zaehler"].notna().any() and obs["nenner"].notna().any()
     if aggregation is None:
-        aggregation = "summe" if importer_meta.is_count_unit(m.get("einheit")) else "quote" if has_counts else "keine"
+        # Only "quote" leaves it open (validate refuses a new indicator without a choice): a rate with its
+        # Zähler and Nenner is recomputed and protected by its Zähler, one without them is shown as given.
+        aggregation = "summe" if m.get("art") == "anzahl" else "quote" if has_counts else "keine"
     dez = m.get("dezimalen")
     if dez is None:
         dez = dezimalen
@@ -351,20 +374,37 @@ def _indikator_row(
         "lizenz": m.get("lizenz"),
         "beispiel": False,
         "stand": m.get("stand"),
+        # apply_import refuses to write if another import created the indicator since this check.
+        "neu": True,
     }
 
 
-def _changes(con, obs: pd.DataFrame, report: Report) -> pd.DataFrame:
+def _art_warning(m: dict, obs: pd.DataFrame, report: Report) -> None:
+    """Say it when the values look like counts but the choice keeps them out of the count protection."""
+    art = m.get("art")
+    if art is None:
+        # The missing-choice problem already names a proposal from the unit; the values may add one.
+        if importer_meta.art_from_unit(m.get("einheit")) is None:
+            proposal, why = importer_meta.propose_art(m.get("einheit"), obs["wert"].tolist())
+            if proposal:
+                report.hints.append(f"{why} Bitte die Art der Werte wählen.")
+        return
+    if art != "anzahl" and importer_meta.values_look_like_counts(obs["wert"].tolist()):
+        chosen = importer_meta.ARTEN[art].split(" (")[0]
+        report.hints.append(
+            f"Achtung: Alle Werte sind ganze Zahlen ab 0, wie bei Anzahlen, gewählt ist aber „{chosen}“. "
+            "Sind es Anzahlen (Personen, Fälle, Haushalte …), bitte „Anzahl“ wählen: nur dann werden Kreis- "
+            "und Landeswerte summiert und kleine Fallzahlen gesperrt."
+        )
+
+
+def _changes(con: duckdb.DuckDBPyConnection, obs: pd.DataFrame, report: Report) -> pd.DataFrame:
     """Stored values the import would replace (same indicator, region, Gebietsstand and year)."""
     ind = report.indikator["id"]
     empty = pd.DataFrame(columns=["ebene", "gebietsstand", "schluessel", "name", "jahr", "wert_alt", "wert_neu"])
     if report.neu:
         return empty
-    old = con.execute(
-        "SELECT ebene, gebietsstand, schluessel, jahr, wert AS wert_alt FROM beobachtung "
-        "WHERE indikator = ? AND NOT beispiel",
-        [ind],
-    ).df()
+    old = stored.stored_values(con, ind)
     both = obs.merge(old, on=["ebene", "gebietsstand", "schluessel", "jahr"], how="inner")
     if both.empty:
         report.hints.append(
@@ -383,7 +423,7 @@ def _changes(con, obs: pd.DataFrame, report: Report) -> pd.DataFrame:
 
 
 def check(
-    con,
+    con: duckdb.DuckDBPyConnection,
     data: bytes,
     filename: str,
     meta: dict | None,

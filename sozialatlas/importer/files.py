@@ -48,7 +48,16 @@ class Grid:
     hints: list[str] = field(default_factory=list)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidi controls (RTL override U+202E and friends) make „Erfurt“ display as something else in names and
+# exports („Trojan Source“): treated like any other invisible control character.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{BIDI_CONTROLS}]")
+
+
+def _de_int(n: int) -> str:
+    """1234567 → '1.234.567'. Only the number is formatted: a sheet name quoted in the same message keeps
+    its commas („Daten, Kreise 2021“)."""
+    return f"{int(n):,}".replace(",", ".")
 
 
 def has_control(text: str) -> bool:
@@ -79,7 +88,25 @@ def sniff_kind(data: bytes) -> str:
     return "csv"
 
 
-def read_grid(data: bytes, filename: str, sheet: str | None = None, *, max_rows: int, max_uncompressed: int) -> Grid:
+def _too_many_cells(max_cells: int, where: str) -> FileProblem:
+    return FileProblem(
+        f"{where} hat mehr als {_de_int(max_cells)} Zellen; erlaubt sind höchstens {_de_int(max_cells)} "
+        "(SOZIALATLAS_IMPORT_MAX_CELLS). Bitte nur die benötigten Spalten und Zeilen in eine neue Datei "
+        "kopieren oder die Datei aufteilen."
+    )
+
+
+def read_grid(
+    data: bytes,
+    filename: str,
+    sheet: str | None = None,
+    *,
+    max_rows: int,
+    max_uncompressed: int,
+    max_cells: int = 500_000,
+) -> Grid:
+    """The cells of a CSV or XLSX; `max_rows` and `max_cells` bound CPU and memory: both are checked
+    while streaming, before anything big is held in memory."""
     kind = sniff_kind(data)
     lower = filename.lower()
     if kind == "xls":
@@ -95,14 +122,14 @@ def read_grid(data: bytes, filename: str, sheet: str | None = None, *, max_rows:
             "unter“ → „Excel 2007-365 (.xlsx)“ oder „Text CSV“ wählen und erneut hochladen."
         )
     if kind == "xlsx":
-        grid = _read_xlsx(data, sheet, max_rows=max_rows, max_uncompressed=max_uncompressed)
+        grid = _read_xlsx(data, sheet, max_rows=max_rows, max_uncompressed=max_uncompressed, max_cells=max_cells)
         if not lower.endswith((".xlsx", ".xlsm")):
             grid.hints.append(
                 f"Die Datei „{short(filename)}“ ist eine Excel-Arbeitsmappe (xlsx), obwohl "
                 "ihr Name anders endet; sie wurde als Excel-Datei gelesen."
             )
         return grid
-    grid = _read_csv(data, max_rows=max_rows)
+    grid = _read_csv(data, max_rows=max_rows, max_cells=max_cells)
     if lower.endswith((".xlsx", ".xlsm", ".xls")):
         grid.hints.append(
             f"Die Datei „{short(filename)}“ heißt wie eine Excel-Datei, ist aber eine "
@@ -170,8 +197,31 @@ def _looks_binary(text: str) -> bool:
     return bad > max(3, len(sample) // 100)
 
 
+def _consistent_delimiter(lines: list[str]) -> str | None:
+    """The separator that, read with quotes as Excel writes them, gives most lines the same number (> 1)
+    of cells. Quote-aware, so a `;`-file whose text cells hold commas – `=HYPERLINK("…","…")` – stays `;`."""
+    sample = lines[:50]
+    best, best_score = None, 0.0
+    for d in ";\t,|":  # order breaks ties: German offices use ";" first
+        try:
+            widths = [len(r) for r in csv.reader(sample, delimiter=d, quotechar='"', strict=False)]
+        except csv.Error:
+            continue
+        multi = [w for w in widths if w > 1]
+        if not multi:
+            continue
+        mode = max(set(multi), key=multi.count)
+        score = multi.count(mode) / len(widths)  # share of lines with the common width
+        if score > best_score + 1e-9:
+            best, best_score = d, score
+    return best if best_score >= 0.6 else None
+
+
 def _sniff_delimiter(lines: list[str]) -> str:
     """The separator that splits the first lines most consistently (a title line may have none)."""
+    found = _consistent_delimiter(lines)
+    if found is not None:
+        return found
     sample = "\n".join(lines[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
@@ -182,7 +232,7 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv(data: bytes, *, max_rows: int) -> Grid:
+def _read_csv(data: bytes, *, max_rows: int, max_cells: int = 500_000) -> Grid:
     text, encoding = decode(data)
     if _looks_binary(text):
         raise FileProblem(
@@ -196,15 +246,19 @@ def _read_csv(data: bytes, *, max_rows: int) -> Grid:
     n_lines = len(text.splitlines())
     if n_lines > max_rows + 50:
         raise FileProblem(
-            f"Die Datei hat {n_lines:,} Zeilen; erlaubt sind höchstens {max_rows:,}. ".replace(",", ".")
-            + "Bitte die Datei aufteilen."
+            f"Die Datei hat {_de_int(n_lines)} Zeilen; erlaubt sind höchstens {_de_int(max_rows)}. "
+            "Bitte die Datei aufteilen."
         )
     delimiter = _sniff_delimiter(lines)
     # Sniffer guesses quoting too; offices use plain double quotes, so only the separator is taken.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     rows, rownums = [], []
+    n_cells = 0
     try:
         for row in reader:
+            n_cells += len(row)
+            if n_cells > max_cells:
+                raise _too_many_cells(max_cells, "Die Datei")
             if any(cell.strip() for cell in row):
                 rows.append([cell.strip() for cell in row])
                 rownums.append(reader.line_num)
@@ -236,9 +290,9 @@ def _check_zip(data: bytes, max_uncompressed: int) -> None:
         total = sum(i.file_size for i in infos)
         if len(infos) > 10_000 or total > max_uncompressed:
             raise FileProblem(
-                f"Die Excel-Datei würde entpackt {total / 1e6:,.0f} MB groß; erlaubt sind "
-                f"{max_uncompressed / 1e6:,.0f} MB. Bitte nur das benötigte Tabellenblatt in "
-                "eine neue Datei kopieren.".replace(",", ".")
+                f"Die Excel-Datei würde entpackt {_de_int(round(total / 1e6))} MB groß; erlaubt sind "
+                f"{_de_int(round(max_uncompressed / 1e6))} MB. Bitte nur das benötigte Tabellenblatt in "
+                "eine neue Datei kopieren."
             )
         names = {i.filename for i in infos}
         if "xl/workbook.xml" not in names:
@@ -284,19 +338,31 @@ def _choose_sheet(sheets: list[str], sheet: str | None) -> str:
     return matches[0]
 
 
-def _scan(data: bytes, sheet: str | None, max_rows: int) -> tuple[list[str], str, list[tuple[int, int, str]]]:
-    """A streaming pass before anything is held in memory: sheet names, the chosen sheet, the row limit,
-    and where formulas are (their cached results are checked after the full load)."""
+def _scan(
+    data: bytes, sheet: str | None, max_rows: int, max_cells: int = 500_000
+) -> tuple[list[str], str, list[tuple[int, int, str]]]:
+    """A streaming pass before anything is held in memory: sheet names, the chosen sheet, the row and
+    cell budgets, and where formulas are (their cached results are checked after the full load)."""
     wb = _load(data, read_only=True)
     try:
         sheets = [ws.title for ws in wb.worksheets]
         name = _choose_sheet(sheets, sheet)
+        where = f"Das Tabellenblatt „{short(name)}“"
+        ws = wb[name]
+        # The size the sheet declares (<dimension>): refuse a huge sheet without reading a single row.
+        declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
+        if declared_rows * declared_cols > max_cells:
+            raise _too_many_cells(max_cells, where)
         formulas = []
-        for n, row in enumerate(wb[name].iter_rows(), start=1):
+        n_cells = 0
+        for n, row in enumerate(ws.iter_rows(), start=1):
+            n_cells += len(row)
+            if n_cells > max_cells:  # the declaration may be missing or wrong: count while streaming
+                raise _too_many_cells(max_cells, where)
             if n > max_rows + 50:
                 raise FileProblem(
-                    f"Das Tabellenblatt „{short(name)}“ hat mehr als {max_rows:,} Zeilen; erlaubt sind "
-                    f"höchstens {max_rows:,}. Bitte die Datei aufteilen.".replace(",", ".")
+                    f"Das Tabellenblatt „{short(name)}“ hat mehr als {_de_int(max_rows)} Zeilen; erlaubt sind "
+                    f"höchstens {_de_int(max_rows)}. Bitte die Datei aufteilen."
                 )
             for cell in row:
                 if getattr(cell, "data_type", None) == "f":
@@ -313,9 +379,9 @@ def _scan(data: bytes, sheet: str | None, max_rows: int) -> tuple[list[str], str
     return sheets, name, formulas
 
 
-def _read_xlsx(data: bytes, sheet: str | None, *, max_rows: int, max_uncompressed: int) -> Grid:
+def _read_xlsx(data: bytes, sheet: str | None, *, max_rows: int, max_uncompressed: int, max_cells: int) -> Grid:
     _check_zip(data, max_uncompressed)
-    sheets, name, formulas = _scan(data, sheet, max_rows)
+    sheets, name, formulas = _scan(data, sheet, max_rows, max_cells)
     ws = _load(data, read_only=False)[name]
     values = [list(row) for row in ws.iter_rows(values_only=True)]
     # A merged cell holds its value only in the top-left cell; planners merge headers ("Jahr" over

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sozialatlas.importer.files import short
+from sozialatlas.importer.files import has_control, short
 
 FIELDS = {
     # key: (label, max length)
@@ -28,6 +28,7 @@ FIELDS = {
     "nenner": ("Nenner (Bezeichnung)", 200),
     "dezimalen": ("Nachkommastellen", 2),
     "aggregation": ("Aggregation", 10),
+    "art": ("Art der Werte", 20),
 }
 REQUIRED_NEW = ("name", "lebenslage", "einheit", "polaritaet", "quelle", "stand", "lizenz")
 REQUIRED_EXISTING = ("quelle", "stand")
@@ -40,6 +41,9 @@ ALIASES = {
     "bezeichnung": "name",
     "lizenzen": "lizenz",
     "nachkommastellen": "dezimalen",
+    "art der werte": "art",
+    "werteart": "art",
+    "typ": "art",
 }
 POLARITAETEN = {
     "hoeher_besser": "ein höherer Wert ist besser",
@@ -51,21 +55,77 @@ AGGREGATIONEN = {
     "quote": "Quote aus summierten Zählern und Nennern",
     "keine": "Index oder Quote ohne Zähler/Nenner",
 }
-COUNT_UNITS = {
-    "personen",
-    "anzahl",
-    "haushalte",
-    "faelle",
-    "falle",
-    "kinder",
-    "einwohner",
-    "einwohnerinnen",
-    "bedarfsgemeinschaften",
-    "plaetze",
-    "schueler",
-    "betriebe",
-    "wohnungen",
+# What the values are: the planner's explicit choice for a new indicator. It decides the aggregation and,
+# with it, the Geheimhaltung: an "anzahl" is summed over areas and its small counts are suppressed.
+ARTEN = {
+    "anzahl": "Anzahl (Personen, Fälle, Haushalte …): Summen über Gebiete, kleine Fallzahlen werden gesperrt",
+    "quote": "Quote oder Anteil (Prozent, je 1.000 …), mit oder ohne Zähler und Nenner",
+    "index": "Index, Durchschnitt, Dichte oder Betrag (keine Fallzahlen)",
 }
+ART_AGGREGATION = {"anzahl": "summe", "index": "keine"}  # "quote": "quote" with Zähler/Nenner, else "keine"
+AGGREGATION_ART = {"summe": "anzahl", "quote": "quote", "keine": None}  # "keine": quote or index
+# Words of a unit, judged word by word (not the whole unit): „Kinder (Anzahl)“, „Kinder unter 6 Jahren“ and
+# „Anzahl der Fälle“ are counts, „Anteil der Kinder“ or „Kinder je 1.000 Einwohner“ are not.
+_COUNT_STEMS = (
+    "anzahl",
+    "zahl",
+    "absolut",
+    "person",
+    "fall",
+    "faell",
+    "kind",
+    "jugendlich",
+    "einwohner",
+    "bewohner",
+    "haushalt",
+    "bedarfsgemeinschaft",
+    "familie",
+    "alleinerziehend",
+    "mensch",
+    "platz",
+    "plaetz",
+    "schueler",
+    "betrieb",
+    "wohnung",
+    "leistungsberecht",
+    "leistungsbezieh",
+    "empfaenger",
+    "bezieher",
+    "arbeitslos",
+    "beschaeftigt",
+    "geburt",
+    "sterbefaell",
+    "teilnehm",
+    "frauen",
+    "maenner",
+    "stueck",
+    "gefluechtet",
+    "asyl",
+    "senior",
+    "pflegebeduerft",
+)
+_RATE_WORDS = {"prozent", "anteil", "quote", "rate", "je", "pro", "promille", "per", "verhaeltnis", "relation"}
+_RATE_PARTS = ("anteil", "quote", "prozent", "promille", "quotient")  # also inside „Kinderarmutsquote“
+_INDEX_WORDS = {
+    "index",
+    "punkte",
+    "punkt",
+    "durchschnitt",
+    "mittelwert",
+    "median",
+    "euro",
+    "eur",
+    "dichte",
+    "km",
+    "km2",
+    "qkm",
+    "m2",
+    "qm",
+    "score",
+    "saldo",
+}
+# Durations are an index only when nothing counts: „Personen über 65 Jahre“ is a count.
+_WEAK_INDEX_WORDS = {"jahre", "lebensjahre", "minuten", "stunden", "tage", "monate"}
 ID_PATTERN = re.compile(r"[a-z0-9]+(_[a-z0-9]+)*")
 
 
@@ -85,11 +145,59 @@ def slug(text: str, limit: int = 40) -> str:
     return s if s[0].isalpha() else "i_" + s
 
 
+def _unit_words(einheit: str | None) -> list[str]:
+    text = (einheit or "").replace("%", " prozent ").replace("‰", " promille ").replace("€", " euro ")
+    text = text.replace("²", "2").replace("/", " je ")
+    return re.findall(r"[a-z0-9]+", _translit(text))
+
+
+def art_from_unit(einheit: str | None) -> str | None:
+    """What the unit says the values are (anzahl, quote, index), or None if it does not say.
+
+    Rates and indices win over count words („Kinder je 1.000 Einwohner“ is a rate); a count word anywhere
+    in the unit makes a count („Kinder unter 6 Jahren“)."""
+    words = _unit_words(einheit)
+    if not words:
+        return None
+    if any(w in _INDEX_WORDS or w.startswith(("durchschnitt", "index")) for w in words):
+        # „Euro je Einwohner“, „Einwohner je km²“: an amount or a density, never a count.
+        return "index"
+    if any(w in _RATE_WORDS or any(part in w for part in _RATE_PARTS) for w in words):
+        return "quote"
+    if any(w.startswith(_COUNT_STEMS) for w in words) or words == ["n"]:
+        return "anzahl"
+    if any(w in _WEAK_INDEX_WORDS for w in words):
+        return "index"
+    return None
+
+
+def values_look_like_counts(values) -> bool:
+    """Every given value a whole number ≥ 0 (and at least one): what counts look like."""
+    seen = False
+    for v in values:
+        if v is None or v != v:
+            continue
+        seen = True
+        if v < 0 or float(v) != int(v):
+            return False
+    return seen
+
+
+def propose_art(einheit: str | None, values=()) -> tuple[str | None, str]:
+    """A proposal for the choice „Art der Werte“ and the reason, in German, for the Import page and CLI."""
+    by_unit = art_from_unit(einheit)
+    if by_unit is not None:
+        return by_unit, f"Vorschlag nach der Einheit „{short(einheit or '')}“: {ARTEN[by_unit].split(' (')[0]}."
+    if values_look_like_counts(values):
+        return "anzahl", "Vorschlag nach den Werten: alle Werte sind ganze Zahlen ab 0, wie bei Anzahlen."
+    return None, "Die Einheit und die Werte legen keine Art nahe; bitte selbst wählen."
+
+
 def is_count_unit(einheit: str | None, aggregation: str | None = None) -> bool:
-    """Counts cannot be negative: unit Personen/Anzahl/… or aggregation `summe`."""
+    """Counts cannot be negative: aggregation `summe`, or a unit that names a count."""
     if aggregation == "summe":
         return True
-    return re.sub(r"[^a-z]", "", _translit(einheit or "")) in COUNT_UNITS
+    return art_from_unit(einheit) == "anzahl"
 
 
 def is_share_unit(einheit: str | None) -> bool:
@@ -137,12 +245,14 @@ def check(
                     f"höchstens {FIELDS[key][1]}. Bitte kürzen.",
                 )
             )
-        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text) or has_control(
+            text.replace("\n", " ").replace("\t", " ")
+        ):
             problems.append(
                 (
                     key,
-                    f"Die Angabe „{FIELDS.get(key, (key,))[0]}“ enthält Steuerzeichen. Bitte nur "
-                    "sichtbaren Text eintragen.",
+                    f"Die Angabe „{FIELDS.get(key, (key,))[0]}“ enthält Steuerzeichen (auch unsichtbare "
+                    "Schreibrichtungszeichen). Bitte nur sichtbaren Text eintragen.",
                 )
             )
 
@@ -208,13 +318,19 @@ def check(
             problems.append(
                 ("aggregation", f"Die Aggregation „{short(agg)}“ ist nicht erlaubt. Erlaubt sind: {allowed}.")
             )
-        out["aggregation"] = agg.casefold() if agg else None
+            agg = None
+        agg = agg.casefold() if agg else None
+        art, art_problems = _art_choice(m.get("art"), agg, m.get("einheit"))
+        problems.extend(art_problems)
+        out["art"] = art
+        # "quote" becomes aggregation quote only with Zähler and Nenner in the file (decided with the values).
+        out["aggregation"] = agg or ART_AGGREGATION.get(art or "")
         dez = m.get("dezimalen")
         if dez is not None and not (dez.isdigit() and int(dez) <= 6):
             problems.append(("dezimalen", f"Nachkommastellen „{short(dez)}“: bitte eine ganze Zahl von 0 bis 6."))
         out["dezimalen"] = int(dez) if dez and dez.isdigit() and int(dez) <= 6 else None
     else:
-        for key in ("name", "lebenslage", "einheit", "polaritaet", "definition", "aggregation", "dezimalen"):
+        for key in ("name", "lebenslage", "einheit", "polaritaet", "definition", "aggregation", "art", "dezimalen"):
             if key in m:
                 out.setdefault("ignoriert", []).append(FIELDS[key][0])
 
@@ -275,6 +391,77 @@ _MISSING = {
     "lizenz": "Bitte die Lizenz bzw. Nutzungsbedingungen angeben, z. B. „dl-de/by-2-0“ oder „intern, nicht "
     "zur Veröffentlichung“.",
 }
+
+
+def _art_id(text: str) -> str | None:
+    t = re.sub(r"[^a-z]", "", _translit(text))
+    return {
+        "anzahl": "anzahl",
+        "anzahlen": "anzahl",
+        "summe": "anzahl",
+        "quote": "quote",
+        "quoten": "quote",
+        "anteil": "quote",
+        "rate": "quote",
+        "index": "index",
+        "indizes": "index",
+        "keine": "index",
+    }.get(t)
+
+
+def _art_choice(given: str | None, agg: str | None, einheit: str | None) -> tuple[str | None, list[tuple[str, str]]]:
+    """The explicit choice count / rate / index of a new indicator (from `art`, or from an explicit
+    `aggregation`), checked against the unit: a unit that names a count is imported as a count, never as an
+    index without Geheimhaltung."""
+    problems: list[tuple[str, str]] = []
+    allowed = "; ".join(f"{k} ({v})" for k, v in ARTEN.items())
+    art = None
+    if given is not None:
+        art = _art_id(given)
+        if art is None:
+            problems.append(("art", f"Die Art der Werte „{short(given)}“ gibt es nicht. Erlaubt sind: {allowed}."))
+            return None, problems
+        if agg is not None and (agg == "summe") != (art == "anzahl"):
+            problems.append(
+                (
+                    "aggregation",
+                    f"Art der Werte „{art}“ und Aggregation „{agg}“ widersprechen sich: Anzahlen werden "
+                    "summiert (summe), Quoten und Indizes nicht. Bitte nur die Art der Werte angeben.",
+                )
+            )
+    elif agg is not None:
+        art = AGGREGATION_ART.get(agg) or ("quote" if art_from_unit(einheit) == "quote" else "index")
+    else:
+        proposal, why = propose_art(einheit)
+        problems.append(
+            (
+                "art",
+                "Die Angabe „Art der Werte“ fehlt: bitte wählen, ob die Werte Anzahlen (anzahl), Quoten bzw. "
+                "Anteile (quote) oder Indizes (index) sind. Davon hängen die Summen über Gebiete und die "
+                "Geheimhaltung kleiner Fallzahlen ab. " + (why if proposal else ""),
+            )
+        )
+        return None, problems
+    if art == "anzahl" and art_from_unit(einheit) == "quote":
+        problems.append(
+            (
+                "art",
+                f"Die Einheit „{short(einheit or '')}“ bezeichnet eine Quote oder einen Anteil, gewählt ist aber "
+                "„Anzahl“: Quoten lassen sich nicht über Gebiete summieren. Bitte „Quote oder Anteil“ wählen "
+                "oder die Einheit berichtigen (z. B. „Personen“).",
+            )
+        )
+    if art != "anzahl" and art_from_unit(einheit) == "anzahl":
+        problems.append(
+            (
+                "art",
+                f"Die Einheit „{short(einheit or '')}“ bezeichnet eine Anzahl, gewählt ist aber „{ARTEN[art].split(' (')[0]}“. "
+                "Anzahlen werden als „Anzahl“ importiert: Kreis- und Landeswerte sind Summen und kleine "
+                "Fallzahlen (1 oder 2) werden gesperrt. Bitte „Anzahl“ wählen oder die Einheit berichtigen "
+                "(z. B. „Prozent“ oder „je 1.000 Einwohner“).",
+            )
+        )
+    return art, problems
 
 
 def _missing_text(key: str, neu: bool) -> str:

@@ -14,10 +14,15 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sozialatlas import paths
 from sozialatlas.importer.files import short
 from sozialatlas.importer.values import level_of_key
+from sozialatlas.store import regions as stored_regions
+
+if TYPE_CHECKING:
+    import duckdb
 
 BIS, AB, GEM, LAND = "bis-2021-06-30", "ab-2021-07-01", "2021-12-31", "-"
 EISENACH_KREIS, EISENACH_GEMEINDE_ALT = "16056", "16056000"
@@ -97,11 +102,8 @@ class Regions:
         self.crosswalk = crosswalk or {}
 
     @classmethod
-    def from_db(cls, con) -> Regions:
-        rows = con.execute(
-            "SELECT ebene, gebietsstand, schluessel, name, parent FROM region WHERE NOT beispiel"
-        ).fetchall()
-        return cls(rows, _crosswalk())
+    def from_db(cls, con: duckdb.DuckDBPyConnection) -> Regions:
+        return cls(stored_regions.lookup_rows(con), _crosswalk())
 
     def stand_of(self, ebene: str, kreis_stand: str) -> str:
         return {"kreis": kreis_stand, "land": LAND}.get(ebene, GEM)

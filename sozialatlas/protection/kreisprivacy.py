@@ -31,6 +31,7 @@ import pandas as pd
 
 from sozialatlas import domain
 from sozialatlas.protection import privacy
+from sozialatlas.store import unprotected
 
 BIS = domain.KREISE_BIS
 AB = domain.KREISE_AB
@@ -236,31 +237,31 @@ def protect_land(row: dict | None, decision: Decision) -> dict | None:
 def native_rows(con, indikator: str, jahr: int) -> dict[str, pd.DataFrame]:
     """{Gebietsstand: every Kreis with its unprotected count columns} for the Gebietsstände that have
     observations of `indikator` in `jahr` (internal: only to decide, never to show)."""
-    df = con.execute(
-        """
-        SELECT r.gebietsstand, r.schluessel, b.wert, b.zaehler, b.status, b.hinweis, b.indikator
-        FROM region r
-        LEFT JOIN beobachtung b ON b.ebene = r.ebene AND b.schluessel = r.schluessel
-             AND b.gebietsstand = r.gebietsstand AND b.indikator = ? AND b.jahr = ?
-        WHERE r.ebene = 'kreis' ORDER BY r.gebietsstand, r.schluessel
-        """,
-        [indikator, int(jahr)],
-    ).df()
-    return {
-        s: part.drop(columns=["gebietsstand", "indikator"]).reset_index(drop=True)
-        for s, part in df.groupby("gebietsstand")
-        if part["indikator"].notna().any()
-    }
+    return unprotected.kreis_rows(con, indikator, int(jahr))
 
 
 def decision(con, indikator: str, jahr: int, rules: privacy.Rules | None = None) -> Decision:
     """`decide` for one indicator and year, read from the database."""
-    row = con.execute("SELECT aggregation FROM indikator WHERE id = ?", [indikator]).fetchone()
-    aggregation = row[0] if row else None
+    aggregation = unprotected.aggregation(con, indikator)
     rules = rules or privacy.rules()
     if count_column(aggregation) is None:
         return Decision(rules=rules, aggregation=aggregation or "keine")
     return decide({"aggregation": aggregation}, native_rows(con, indikator, jahr), rules)
+
+
+def kreis_values(con, indikator: str, stand: str, jahr: int, dec: Decision | None = None) -> pd.DataFrame:
+    """Every Kreis of Gebietsstand `stand` with its value, NULL ('keine Daten') or gesperrt."""
+    raw = unprotected.values(con, indikator, "kreis", stand, int(jahr))
+    return protect(raw, stand, dec if dec is not None else decision(con, indikator, jahr))
+
+
+def land_value(con, indikator: str, jahr: int, dec: Decision | None = None) -> dict | None:
+    """The Thüringen observation (wert, zaehler, stand, status, quelle, quelle_titel, hinweis) or None;
+    gesperrt: wert NaN, status 'gesperrt', hinweis the reason."""
+    land = unprotected.land_row(con, indikator, int(jahr))
+    if land is None:
+        return None
+    return protect_land(land, dec if dec is not None else decision(con, indikator, jahr))
 
 
 def land_series(con, indikator: str, rules: privacy.Rules | None = None) -> pd.DataFrame:
@@ -268,25 +269,12 @@ def land_series(con, indikator: str, rules: privacy.Rules | None = None) -> pd.D
     stand, hinweis, quelle, quelle_titel, lizenz), gesperrt ones without numbers. Only years with a small
     count (Land or Kreis) need a decision; the others are shown as they are."""
     rules = rules or privacy.rules()
-    row = con.execute("SELECT aggregation FROM indikator WHERE id = ?", [indikator]).fetchone()
-    aggregation = (row[0] if row else None) or "keine"
-    land = con.execute(
-        "SELECT b.jahr, b.schluessel, b.wert, b.zaehler, b.nenner, b.status, b.stand, b.hinweis, b.quelle, "
-        "q.titel AS quelle_titel, q.lizenz FROM beobachtung b LEFT JOIN quelle q ON q.id = b.quelle "
-        "WHERE b.indikator = ? AND b.ebene = 'land' ORDER BY b.jahr",
-        [indikator],
-    ).df()
+    aggregation = unprotected.aggregation(con, indikator) or "keine"
+    land = unprotected.land_rows(con, indikator)
     col = count_column(aggregation)
     if col is None or land.empty:
         return land
-    risky = {
-        int(j)
-        for (j,) in con.execute(
-            f"SELECT DISTINCT jahr FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' "
-            f"AND (({col} > 0 AND {col} < ?) OR (status = 'fehlend' AND hinweis LIKE ?))",
-            [indikator, rules.min_count, f"%{privacy.MARKER_QUELLE_GEHEIM}%"],
-        ).fetchall()
-    }
+    risky = unprotected.risky_kreis_years(con, indikator, col, rules.min_count, privacy.MARKER_QUELLE_GEHEIM)
     plain = Decision(rules=rules, aggregation=aggregation)
     rows = [
         protect_land(r, decision(con, indikator, int(r["jahr"]), rules) if int(r["jahr"]) in risky else plain)
@@ -299,20 +287,13 @@ def comparison_values(con, indikator: str, jahr: int) -> tuple[dict[str, float],
     """({Kreis: wert}, Thüringen wert) as they may be shown beside small-area values: Kreise of the
     22-Kreise Gebietsstand (the 21 unchanged Kreise also from the 23-Kreise one, the 22-Kreise value
     winning), gesperrt and missing ones left out; Thüringen None when missing or gesperrt."""
-    from sozialatlas.store import queries
-
-    staende = {
-        s
-        for (s,) in con.execute(
-            "SELECT DISTINCT gebietsstand FROM beobachtung WHERE indikator = ? AND jahr = ? AND ebene = 'kreis'",
-            [indikator, int(jahr)],
-        ).fetchall()
-    }
+    staende = unprotected.kreis_staende(con, indikator, int(jahr))
+    dec = decision(con, indikator, int(jahr))
     kreise: dict[str, float] = {}
     for stand in (BIS, AB):
         if stand not in staende:
             continue
-        vals = queries.values(con, indikator, "kreis", stand, int(jahr))
+        vals = kreis_values(con, indikator, stand, int(jahr), dec)
         for k, w, status in zip(vals["schluessel"], vals["wert"], vals["status"]):
             if stand == BIS and k in (EISENACH, WARTBURGKREIS):
                 continue  # not Kreise of the 2021 Gemeinden
@@ -320,5 +301,5 @@ def comparison_values(con, indikator: str, jahr: int) -> tuple[dict[str, float],
                 kreise[k] = float(w)
             elif status == GESPERRT:
                 kreise.pop(k, None)
-    land = queries.land_value(con, indikator, int(jahr))
+    land = land_value(con, indikator, int(jahr), dec)
     return kreise, (None if land is None or pd.isna(land["wert"]) else float(land["wert"]))

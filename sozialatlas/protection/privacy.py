@@ -32,8 +32,11 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -221,7 +224,7 @@ def _bounds(cells: Mapping, unknowns: list, primary: set, masked: set, m: int) -
     """What a reader knows about each unknown: primary cells are 1..m-1 (the reason says so), masked source
     cells 0..m-1, cells without data >= 0, every other suppressed cell >= m (secondary cells are only
     ever chosen among values >= m)."""
-    out = []
+    out: list[tuple[int, int | None]] = []
     for k in unknowns:
         if k in primary:
             out.append((1, m - 1))
@@ -235,18 +238,30 @@ def _bounds(cells: Mapping, unknowns: list, primary: set, masked: set, m: int) -
 
 
 def audit_intervals(
-    cells: Mapping, groups, published: Collection, primary: Collection, rules: Rules = Rules(), masked: Collection = ()
+    cells: Mapping,
+    groups,
+    published: Collection,
+    primary: Collection,
+    rules: Rules = Rules(),
+    masked: Collection = (),
+    check: Collection | None = None,
 ) -> list:
     """Secret cells that the published totals pin to a single value once a reader's bounds are used.
 
     For every primary (and masked) cell the smallest and largest value consistent with all published
     totals and the bounds of `_bounds` are found by linear programming (scipy HiGHS). Counts are whole
     numbers, so a range narrower than 1 discloses the value. Returns those keys (sorted).
+
+    check: only these secret cells are examined (default: all). The bounds always come from every primary
+    and masked cell — judging one cell with the others' bounds wrong (a primary 2 taken as ">= 3") makes
+    the programme infeasible and hides a real disclosure, which made the greedy suppress cell after cell.
     """
     from scipy.optimize import linprog
 
     shown = set(published)
     secret = (set(primary) | set(masked)) - shown
+    if check is not None:
+        secret &= set(check)
     unknowns = sorted((k for k in cells if k not in shown), key=str)
     if not secret or not unknowns:
         return []
@@ -269,23 +284,23 @@ def audit_intervals(
     ]
     if not keep:
         return []
-    a_eq, b_eq = np.array(a_eq)[keep], np.array(b_eq)[keep]
+    a_mat, b_vec = np.array(a_eq)[keep], np.array(b_eq)[keep]
     bounds = _bounds(cells, unknowns, set(primary), set(masked), rules.min_count)
     out = []
-    in_equation = a_eq.any(axis=0)
+    in_equation = np.asarray(a_mat.any(axis=0), dtype=bool)
     signature: dict = {}
     for j, _k in enumerate(unknowns):
-        signature.setdefault(a_eq[:, j].tobytes(), []).append(j)
+        signature.setdefault(a_mat[:, j].tobytes(), []).append(j)
     for k in sorted(secret, key=str):
         i = index[k]
         if not in_equation[i]:
             continue  # only its own bounds constrain it, and they span at least two values
-        if _has_twin(i, signature[a_eq[:, i].tobytes()], unknowns, cells, bounds):
+        if _has_twin(i, signature[a_mat[:, i].tobytes()], unknowns, cells, bounds):
             continue
         c = np.zeros(len(unknowns))
         c[index[k]] = 1.0
-        lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        hi = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        lo = linprog(c, A_eq=a_mat, b_eq=b_vec, bounds=bounds, method="highs")
+        hi = linprog(-c, A_eq=a_mat, b_eq=b_vec, bounds=bounds, method="highs")
         if lo.status == 0 and hi.status == 0 and (-hi.fun) - lo.fun < 1 - 1e-9:
             out.append(k)
     return out
@@ -324,7 +339,8 @@ def _has_twin(i: int, same: list, unknowns: list, cells: Mapping, bounds: list) 
 
 
 def _total(values: Mapping, members) -> float | None:
-    vals = [values.get(k) for k in members]
+    # Any: a count, NaN or None; _missing() rules out the last two before float() sees them
+    vals: list[Any] = [values.get(k) for k in members]
     return None if any(_missing(v) for v in vals) else float(sum(float(v) for v in vals))
 
 
@@ -342,41 +358,218 @@ def suppress(
     masked: keys without data that the source withheld for secrecy (value 0..min_count-1): they must not
         become computable either.
 
-    Greedy and deterministic: while a secret is disclosed (see `_State.first_leak`), suppress in the most local
-    published aggregate containing it the smallest member (value >= min_count) whose suppression ends that
-    disclosure; failing that, withhold a Planungsraum whose total discloses it (e.g. Kreis minus a disjoint
-    Planungsraum), else suppress the smallest partner anyway and look again.
+    **Decomposed** (cost grows linearly with the number of Kreise): see `_blocks`. A published fixed total
+    that is the sum of other published fixed totals (the Land over its Kreise) adds no equation a reader
+    could not already form, so it is reduced to its remainder (empty when every Kreis total is published);
+    the cells then fall apart into independent blocks (normally one Kreis with its Verbände and
+    Planungsräume), and every audit — exact (rank) and interval (linear programmes) — of the whole
+    publication is the union of the audits of the blocks. So a Planungsraum can only ever cause
+    suppression inside its own Kreis, and each block is solved on its own.
+
+    **How secondary cells are chosen** (in each block, greedy and deterministic): while a secret is disclosed
+    (see `_State.first_leak`), suppress, in the most local published aggregate containing it, the member
+    with the **smallest value** (>= min_count, never a 0, never a cell whose value is published anyway, e.g.
+    a kreisfreie Stadt that equals its Kreis) whose suppression ends that disclosure; failing that, withhold
+    a Planungsraum whose total discloses it (e.g. Kreis minus a disjoint Planungsraum), else suppress the
+    smallest partner anyway and look again. One cell at a time, smallest first, keeps the suppressed total
+    small; it is not a global optimum (that would be an integer programme per block).
     """
-    m = rules.min_count
     groups = _norm_groups(groups)
+    res, fixed_left, small_groups, missing, masked_cells = _prepare(values, groups, rules, fixed, masked)
+    for keys, block_groups, public in _blocks(values, groups, fixed_left, res, small_groups, masked_cells):
+        block = (
+            {k: values[k] for k in keys},
+            block_groups,
+            Suppression(
+                primary=res.primary & keys,
+                groups_withheld={n: r for n, r in res.groups_withheld.items() if n in block_groups},
+            ),
+            missing & keys,
+            masked_cells & keys,
+            small_groups & set(block_groups),
+            rules,
+            fixed_left & set(block_groups),
+            public,
+        )
+        part = _solve_block(*block)
+        res.secondary |= part.secondary
+        res.groups_withheld.update(part.groups_withheld)
+        res.unprotectable.extend(k for k in part.unprotectable if k not in res.unprotectable)
+    return res
+
+
+# Solved blocks by content: a saved Planungsraum, an import or another indicator only recomputes the blocks
+# whose cells, totals or rules changed (normally one Kreis). Keyed by everything the greedy reads, so a
+# hit is the same answer by construction and nothing needs invalidating; bounded (LRU).
+BLOCK_CACHE_SIZE = 8192  # ≈ 1 KB per entry: a few MB per process
+_block_cache: OrderedDict = OrderedDict()
+_block_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _block_lock:
+        _block_cache.clear()
+
+
+def _key_value(v):
+    return None if _missing(v) else float(v)
+
+
+def _solve_block(values, groups, part, missing, masked, small_groups, rules, fixed, public) -> Suppression:
+    key = (
+        tuple(sorted(((str(k), k, _key_value(v)) for k, v in values.items()), key=lambda t: t[0])),
+        tuple(sorted(((str(n), n, tuple(sorted(map(str, g)))) for n, g in groups.items()), key=lambda t: t[0])),
+        tuple(sorted(map(str, part.groups_withheld.items()))),
+        tuple(sorted(map(str, masked))),
+        tuple(sorted(map(str, small_groups))),
+        tuple(sorted(map(str, fixed))),
+        tuple(sorted(map(str, public))),
+        rules,
+    )
+    with _block_lock:
+        hit = _block_cache.get(key)
+        if hit is not None:
+            _block_cache.move_to_end(key)
+    if hit is not None:
+        secondary, withheld, unprotectable = hit
+        return Suppression(part.primary, set(secondary), dict(withheld), list(unprotectable))
+    with _one_blas_thread():
+        _greedy(values, groups, part, missing, masked, small_groups, rules, fixed, public)
+    with _block_lock:
+        _block_cache[key] = (frozenset(part.secondary), dict(part.groups_withheld), tuple(part.unprotectable))
+        while len(_block_cache) > BLOCK_CACHE_SIZE:
+            _block_cache.popitem(last=False)
+    return part
+
+
+def suppress_whole(
+    values: Mapping, groups=None, rules: Rules = Rules(), fixed: Collection = (), masked: Collection = ()
+) -> Suppression:
+    """The same greedy over the whole Land at once (the algorithm before the decomposition).
+
+    Kept as the baseline of benchmarks/geheimhaltung.py and for the test that the decomposition gives the
+    same cells on the real data; its cost grows ≈ n^2.5 with the number of Gemeinden.
+    """
+    groups = _norm_groups(groups)
+    res, fixed_left, small_groups, missing, masked_cells = _prepare(values, groups, rules, fixed, masked)
+    with _one_blas_thread():
+        _greedy(values, groups, res, missing, masked_cells, small_groups, rules, fixed_left, frozenset())
+    return res
+
+
+def _one_blas_thread():
+    """Pin BLAS to one thread around the SVDs: the matrices are small, and under CPU load OpenBLAS threads
+    made the same SVDs ≈ 100× slower (issue "Tempo und Last")."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is pinned in requirements.txt
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _prepare(
+    values: Mapping, groups: dict, rules: Rules, fixed: Collection, masked: Collection
+) -> tuple[Suppression, set, set, set, set]:
+    """Primary cells and the aggregates withheld before any secondary step (small, incomplete, only small
+    members). Returns (result so far, fixed groups left, small withheld groups, missing keys, masked keys)."""
+    m = rules.min_count
     res = Suppression()
     res.primary = {k for k, v in values.items() if not _missing(v) and 0 < float(v) < m}
     missing = {k for k, v in values.items() if _missing(v)}
-    masked = set(masked) & missing
-    fixed = set(fixed)
+    masked_cells = set(masked) & missing
+    fixed_left = set(fixed)
     for name, members in groups.items():
         total = _total(values, members)
         only_small = all(
             k in res.primary or (not _missing(values[k]) and float(values[k]) == 0) for k in members if k in values
         )
-        if name in fixed and not only_small:
+        if name in fixed_left and not only_small:
             continue
         if total is None:
-            if name not in fixed:
+            if name not in fixed_left:
                 res.groups_withheld[name] = "keine Daten: nicht für alle Gemeinden liegt ein Wert vor"
         elif 0 < total < m:
             res.groups_withheld[name] = rules.grund_fallzahl
         elif only_small and total > 0:
             res.groups_withheld[name] = GRUND_SEKUNDAER
-    fixed -= set(res.groups_withheld)
-    candidates = {k for k, v in values.items() if not _missing(v) and float(v) >= m}
+    fixed_left -= set(res.groups_withheld)
     small_groups = {n for n in res.groups_withheld if _total(values, groups[n]) not in (None, 0.0)}
+    return res, fixed_left, small_groups, missing, masked_cells
 
+
+def _blocks(values: Mapping, groups: dict, fixed: set, res: Suppression, small_groups: set, masked: set):
+    """Independent parts of the publication: [(keys, {name: members}, public keys)] that need a greedy run.
+
+    1. A fixed published total (fixed groups are never withheld after `_prepare`) that contains disjoint
+       fixed published totals is replaced by its remainder: its equation minus theirs. Same row space, same
+       feasible set for the interval programmes, so every audit answers the same. An empty remainder (the
+       Land when all Kreis totals are published) is dropped.
+    2. Cells linked by any group (published or withheld) form one block (union-find).
+    3. Blocks without a secret (no primary or masked cell, no small withheld aggregate) cannot leak and are
+       skipped. `public`: cells whose value follows from the fixed totals alone (a kreisfreie Stadt equals
+       its Kreis) — suppressing them would hide nothing, so they are never chosen as secondary cells.
+    """
+    published_fixed = {n: g for n, g in groups.items() if n in fixed and n not in res.groups_withheld}
+    reduced: dict = {}
+    for name, members in groups.items():
+        if name not in published_fixed:
+            reduced[name] = members
+            continue
+        rest = set(members)
+        parts = sorted(
+            (g for n, g in published_fixed.items() if n != name and g < members), key=lambda g: (-len(g), sorted(g))
+        )
+        for g in parts:
+            if g <= rest:
+                rest -= g
+        if rest:
+            reduced[name] = frozenset(rest)
+    parent = {k: k for k in values}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for members in reduced.values():
+        inside = [k for k in members if k in parent]
+        for k in inside[1:]:
+            a, b = find(inside[0]), find(k)
+            if a != b:
+                parent[max(a, b, key=str)] = min(a, b, key=str)
+    blocks: dict = {}
+    for k in values:
+        blocks.setdefault(find(k), set()).add(k)
+    by_key = {k: r for r, ks in blocks.items() for k in ks}
+    block_groups: dict = {r: {} for r in blocks}
+    for name, members in reduced.items():
+        inside = [k for k in members if k in by_key]
+        if inside:
+            block_groups[by_key[inside[0]]][name] = members
+    secrets = res.primary | masked
+    out = []
+    for r in sorted(blocks, key=str):
+        keys, bg = blocks[r], block_groups[r]
+        if not (keys & secrets) and not (small_groups & set(bg)):
+            continue
+        fixed_eqs = [g for n, g in bg.items() if n in published_fixed]
+        public = set(recoverable(sorted(keys, key=str), fixed_eqs)) if fixed_eqs else set()
+        out.append((keys, bg, frozenset(public)))
+    return out
+
+
+def _greedy(values, groups, res, missing, masked, small_groups, rules, fixed, public) -> None:
+    """The secondary step of `suppress` on one block (or the whole Land), updating `res` in place."""
+    m = rules.min_count
+    candidates = {k for k, v in values.items() if not _missing(v) and float(v) >= m and k not in public}
     state = _State(values, groups, res, missing, masked, small_groups, rules)
     for _ in range(10 * (len(values) + len(groups)) + 10):
         leak = state.first_leak()
         if leak is None:
-            return res
+            return
         kind, target = leak
         pub = state.published()
         hidden = state.hidden()
@@ -463,7 +656,7 @@ class _State:
     def _intervals(self, hidden: set, secret: set) -> list:
         shown = set(self.values) - hidden
         return audit_intervals(
-            self.values, self.published(), shown, self.res.primary & secret, self.rules, masked=self.masked & secret
+            self.values, self.published(), shown, self.res.primary, self.rules, masked=self.masked, check=secret
         )
 
     def leaks(self, kind: str, target: set, extra=frozenset(), withhold=frozenset()) -> bool:
@@ -479,9 +672,10 @@ class _State:
                 self.values,
                 self.published(withhold),
                 shown,
-                self.res.primary & target,
+                self.res.primary,
                 self.rules,
-                masked=self.masked & target,
+                masked=self.masked,
+                check=target,
             )
         )
 

@@ -2,10 +2,15 @@
 
 Every value that leaves this module has passed the Geheimhaltung (`sozialatlas.protection.privacy`): pages, tooltips,
 downloads and exports use these functions and never the raw observations. The protection is always
-decided for the whole level in Thüringen at once — with every Kreis, the Land, every Gemeindeverband
-with published values and every Planungsraum of every saved definition as published aggregates — and only
+decided for the whole level in Thüringen — with every Kreis, the Land, every Gemeindeverband with
+published values and every Planungsraum of every saved definition as published aggregates — and only
 then filtered to one Kreis. So the same cells are gesperrt whichever view or definition is looked at, and
-no combination of views discloses a small count.
+no combination of views discloses a small count. `privacy.suppress` solves that publication per
+independent block (normally one Kreis) and caches solved blocks by content, so a Planungsraum only ever
+changes cells of its own Kreis, and saving one recomputes only that Kreis.
+
+The Planungsräume come from `sozialatlas.store.planungsraeume`; a failed lookup raises (no broad except
+here: dropping them would under-suppress silently).
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ import pandas as pd
 
 from sozialatlas import domain
 from sozialatlas.protection import kreisprivacy, privacy
+from sozialatlas.store import planungsraeume, unprotected
+
+clear_cache = privacy.clear_cache  # the solved blocks of the Geheimhaltung (tests, benchmarks)
 
 LEVELS = {"gemeinde": "2021-12-31", "gemeindeverband": "2021-12-31", "stadtbezirk": "jena-2017"}
 KREIS_AB, KREIS_BIS = domain.KREISE_AB, domain.KREISE_BIS
@@ -24,14 +32,10 @@ JENA = "16053"
 
 
 def _indicator(con, indikator_id: str) -> dict:
-    row = con.execute(
-        "SELECT i.*, q.titel AS quelle_titel, q.lizenz AS quelle_lizenz FROM indikator i "
-        "LEFT JOIN quelle q ON q.id = i.quelle WHERE i.id = ?",
-        [indikator_id],
-    ).df()
-    if row.empty:
+    row = unprotected.indicator_row(con, indikator_id)
+    if row is None:
         raise KeyError(f"Unbekannter Indikator {indikator_id!r}.")
-    return row.iloc[0].to_dict()
+    return row
 
 
 def factor(con, indikator: dict) -> float:
@@ -40,12 +44,7 @@ def factor(con, indikator: dict) -> float:
     Read from the indicator's own observations (median over rows with counts, rounded to a power of ten);
     when there are none, from the catalogue formula or unit ("× 100", "Prozent", "je 1.000").
     """
-    rows = con.execute(
-        "SELECT wert / (zaehler / nenner) FROM beobachtung WHERE indikator = ? AND zaehler > 0 "
-        "AND nenner > 0 AND wert > 0 LIMIT 500",
-        [indikator["id"]],
-    ).fetchall()
-    ratios = [r[0] for r in rows if r[0] and r[0] > 0 and math.isfinite(r[0])]
+    ratios = [r for r in unprotected.rate_ratios(con, indikator["id"]) if r and r > 0 and math.isfinite(r)]
     if ratios:
         return float(10 ** round(math.log10(float(np.median(ratios)))))
     text = f"{indikator.get('formel') or ''} {indikator.get('einheit') or ''}".replace(" ", "").lower()
@@ -60,22 +59,11 @@ def _population(con, ebene: str, jahr: int) -> pd.DataFrame:
     """Inhabitants per region of the level from the nearest year of the 'einwohner' series."""
     if ebene not in ("gemeinde", "gemeindeverband"):
         return pd.DataFrame(columns=["schluessel", "einwohner", "einwohner_jahr"])
-    years = [
-        y
-        for (y,) in con.execute(
-            "SELECT DISTINCT jahr FROM beobachtung WHERE indikator = 'einwohner' AND ebene = 'gemeinde' "
-            "AND wert IS NOT NULL"
-        ).fetchall()
-    ]
+    years = unprotected.population_years(con)
     if not years:
         return pd.DataFrame(columns=["schluessel", "einwohner", "einwohner_jahr"])
     best = min(years, key=lambda y: (abs(y - jahr), y))
-    gem = con.execute(
-        "SELECT b.schluessel, b.wert AS einwohner, r.verband FROM beobachtung b JOIN region r "
-        "ON r.ebene = 'gemeinde' AND r.gebietsstand = b.gebietsstand AND r.schluessel = b.schluessel "
-        "WHERE b.indikator = 'einwohner' AND b.ebene = 'gemeinde' AND b.jahr = ?",
-        [best],
-    ).df()
+    gem = unprotected.gemeinde_population(con, best)
     if ebene == "gemeindeverband":
         gem = gem.groupby("verband", as_index=False)["einwohner"].sum().rename(columns={"verband": "schluessel"})
     gem = gem[["schluessel", "einwohner"]].copy()
@@ -87,22 +75,7 @@ def _raw(con, ind: dict, jahr: int, ebene: str) -> pd.DataFrame:
     """Every region of the level with its unprotected observation (internal only)."""
     if ebene not in LEVELS:
         raise ValueError(f"Unbekannte Ebene {ebene!r} (erlaubt: {', '.join(LEVELS)}).")
-    df = con.execute(
-        """
-        SELECT r.schluessel, r.name, r.bez, r.flaeche_km2, r.verband,
-               CASE WHEN r.ebene = 'stadtbezirk' THEN r.parent ELSE r.kreis_ab END AS kreis,
-               CASE WHEN r.ebene = 'gemeinde' THEN r.kreis_bis END AS kreis_bis,
-               b.wert, b.zaehler, b.nenner, b.status, b.stand, b.hinweis, coalesce(b.beispiel, false) AS beispiel,
-               b.quelle, q.titel AS quelle_titel, q.lizenz
-        FROM region r
-        LEFT JOIN beobachtung b ON b.ebene = r.ebene AND b.schluessel = r.schluessel
-             AND b.gebietsstand = r.gebietsstand AND b.indikator = ? AND b.jahr = ?
-        LEFT JOIN quelle q ON q.id = b.quelle
-        WHERE r.ebene = ? AND r.gebietsstand = ?
-        ORDER BY r.schluessel
-        """,
-        [ind["id"], int(jahr), ebene, LEVELS[ebene]],
-    ).df()
+    df = unprotected.small_area_rows(con, ind["id"], int(jahr), ebene, LEVELS[ebene])
     pop = _population(con, ebene, int(jahr))
     df = df.merge(pop, on="schluessel", how="left") if len(pop) else df.assign(einwohner=np.nan, einwohner_jahr=np.nan)
     return df
@@ -127,10 +100,7 @@ def _groups(
         for k, part in raw.groupby("kreis_bis"):
             if frozenset(part["schluessel"]) not in groups.values():
                 groups[("kreis_bis", k)] = frozenset(part["schluessel"])
-        if con.execute(
-            "SELECT count(*) FROM beobachtung WHERE indikator = ? AND jahr = ? AND ebene = 'gemeindeverband'",
-            [ind["id"], int(jahr)],
-        ).fetchone()[0]:
+        if unprotected.has_level(con, ind["id"], int(jahr), "gemeindeverband"):
             for v, part in raw.groupby("verband"):
                 g = frozenset(part["schluessel"])
                 if g not in groups.values():
@@ -145,12 +115,9 @@ def _groups(
         if total is None or not (0 < total < rules.min_count):
             fixed.add(name)
     if ebene == "gemeinde":
-        from sozialatlas.areas import planungsraum
-
-        try:
-            groups.update(planungsraum.groups(con))
-        except Exception:  # noqa: BLE001 - database without Planungsraum tables
-            pass
+        # No except here: a failed lookup would silently drop every Planungsraum from the secondary
+        # suppression. A database without the tables is recognised explicitly by `groups`.
+        groups.update(planungsraeume.groups(con))
     return groups, fixed
 
 
@@ -161,7 +128,7 @@ def _protect_level(
     raw = _raw(con, ind, jahr, ebene)
     counts = _count_values(raw, ind)
     groups, fixed = _groups(con, ind, jahr, ebene, raw, counts, rules)
-    by_id = ind.get("nenner") in set(con.execute("SELECT id FROM indikator").df()["id"])
+    by_id = ind.get("nenner") in unprotected.indicator_ids(con)
     masked = raw.loc[
         raw["status"].eq("fehlend") & raw["hinweis"].fillna("").str.contains(privacy.MARKER_QUELLE_GEHEIM), "schluessel"
     ]
@@ -229,11 +196,7 @@ def values(
     ind = _indicator(con, indikator_id)
     raw, prot, _gr = _protect_level(con, ind, int(jahr), ebene, rules)
     kreise, land = kreisprivacy.comparison_values(con, ind["id"], int(jahr))
-    names = dict(
-        con.execute(
-            "SELECT schluessel, name FROM region WHERE ebene = 'kreis' AND gebietsstand = ?", [KREIS_AB]
-        ).fetchall()
-    )
+    names = unprotected.kreis_names(con, KREIS_AB)
     out = prot.copy()
     out["kreis_name"] = out["kreis"].map(names)
     out["kreis_wert"] = out["kreis"].map(kreise).astype(float)
@@ -243,9 +206,7 @@ def values(
         out = out[out["kreis"] == str(kreis)]
     cols = list(PUBLIC_COLUMNS)
     if planungsraum_definition is not None:
-        from sozialatlas.areas import planungsraum
-
-        m = planungsraum.members(con, planungsraum_definition)
+        m = planungsraeume.members(con, planungsraum_definition)
         out["planungsraum"] = out["schluessel"].map(dict(zip(m["ags"], m["planungsraum"])))
         cols.append("planungsraum")
     out = out[cols].reset_index(drop=True)
@@ -257,23 +218,21 @@ def planungsraum_values(
     con, definition_id: int, indikator_id: str, jahr: int, rules: privacy.Rules | None = None
 ) -> pd.DataFrame:
     """Protected values of the Planungsräume of one definition; see `planungsraum.aggregate`."""
-    from sozialatlas.areas import planungsraum
-
     rules = rules or privacy.rules()
     ind = _indicator(con, indikator_id)
     aggregation = ind.get("aggregation") or "keine"
     if aggregation not in ("summe", "quote"):
-        raise planungsraum.NotAggregatable(
+        raise planungsraeume.NotAggregatable(
             f"„{ind['name']}“ ist ein Index oder ein veröffentlichter Anteil ohne Zähler und Nenner; "
             "für Planungsräume lässt sich daraus kein Wert berechnen (Werte der Gemeinden zu mitteln wäre "
             "falsch)."
         )
-    definition = planungsraum.definition(con, definition_id)
+    definition = planungsraeume.definition(con, definition_id)
     raw, _prot, gr = _protect_level(con, ind, int(jahr), "gemeinde", rules)
     status = {g: (bool(s), str(r)) for g, s, r in zip(gr["gruppe"], gr["gesperrt"], gr["sperrgrund"])}
     scale = factor(con, ind) if aggregation == "quote" else 1.0
     by_key = raw.set_index("schluessel")
-    mem = planungsraum.members(con, definition_id)
+    mem = planungsraeume.members(con, definition_id)
     rows = []
     for pr, part in mem.groupby("planungsraum", sort=True):
         keys = [k for k in part["ags"] if k in by_key.index]

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import shapely
 
-from sozialatlas.render import palettes
+from sozialatlas.render import formatting, palettes
 
 # Vega-Lite number format locale: decimal comma, thousands dot.
 DE_FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " €"]}
@@ -27,10 +27,11 @@ def ranking(
     colour_of: dict[str, str],
     selected: str | None = None,
     title: str = "",
+    jahr: int | str | None = None,
 ) -> alt.Chart:
     """Horizontal bars, highest value on top; regions without data are listed, not drawn as 0.
 
-    df: columns name, schluessel, wert (NaN = keine Daten).
+    df: columns name, schluessel, wert (NaN = keine Daten). The tooltip names rank ("3 von 22") and year.
     """
     d = df[["schluessel", "name", "wert"]].copy()
     d["farbe"] = d["schluessel"].map(colour_of).fillna(palettes.KEINE_DATEN_FARBE)
@@ -38,11 +39,28 @@ def ranking(
     has = d[d["wert"].notna()].sort_values("wert", ascending=False)
     order = list(has["name"])
     fmt = _fmt(dezimalen)
+    ranks = has["wert"].rank(ascending=False, method="min").astype(int)
+    has = has.assign(
+        rang=[f"{r} von {len(has)}" for r in ranks],
+        wert_text=[formatting.wert_mit_einheit(w, einheit, dezimalen) for w in has["wert"]],
+        jahr="" if jahr is None else str(jahr),
+    )
+    tooltip = [alt.Tooltip("name:N", title="Gebiet"), alt.Tooltip("wert_text:N", title="Wert")]
+    if jahr is not None:
+        tooltip.append(alt.Tooltip("jahr:N", title="Jahr"))
+    tooltip.append(alt.Tooltip("rang:N", title="Rang (1 = höchster Wert)"))
     base = alt.Chart(has).encode(
         # every Kreis labelled (no overlap thinning), large enough for a beamer
         y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False, labelFontSize=14)),
-        x=alt.X("wert:Q", title=einheit or "Wert", axis=alt.Axis(format=fmt, labelFontSize=13, titleFontSize=14)),
-        tooltip=[alt.Tooltip("name:N", title="Gebiet"), alt.Tooltip("wert:Q", title=einheit or "Wert", format=fmt)],
+        # value labels thinned where they would touch ("10,0012,00" in a PNG), at most ~6 ticks
+        x=alt.X(
+            "wert:Q",
+            title=einheit or "Wert",
+            axis=alt.Axis(
+                format=fmt, labelFontSize=13, titleFontSize=14, labelOverlap="greedy", tickCount=6, labelFlush=True
+            ),
+        ),
+        tooltip=tooltip,
     )
     bars = (
         base.mark_bar(stroke="black")
@@ -67,9 +85,65 @@ def ranking(
     return german(alt.layer(*layers).properties(title=title, height=alt.Step(28)))
 
 
+def ranking_summary(
+    df: pd.DataFrame, *, einheit: str, dezimalen: int | None, land_wert: float | None, gebiet_plural: str = "Kreise"
+) -> str:
+    """The ranking's text alternative (WCAG 1.1.1): highest, lowest, median, Thüringen and how many regions
+    lie above it — the figures a reader takes from the bars. df: columns name, wert (NaN = keine Daten)."""
+    from sozialatlas.render import formatting
+
+    has = df[df["wert"].notna()].sort_values("wert", ascending=False)
+    if has.empty:
+        return f"Rangfolge: für keine {gebiet_plural} liegen Werte vor."
+
+    def w(x: float) -> str:
+        return formatting.wert_mit_einheit(x, einheit, dezimalen)
+
+    top, low = has.iloc[0], has.iloc[-1]
+    parts = [
+        f"Rangfolge von {count_text(len(has), gebiet_plural)}: höchster Wert {top['name']} ({w(top['wert'])}), "
+        f"niedrigster {low['name']} ({w(low['wert'])}), Median {w(has['wert'].median())}."
+    ]
+    if land_wert is not None:
+        above = int((has["wert"] > land_wert).sum())
+        parts.append(f"Thüringen: {w(land_wert)}; {count_text(above, gebiet_plural)} darüber.")
+    missing = int(df["wert"].isna().sum())
+    if missing:
+        parts.append(f"Ohne Wert: {count_text(missing, gebiet_plural)}.")
+    return " ".join(parts)
+
+
+def series_summary(long: pd.DataFrame, *, einheit: str, dezimalen: int | None, max_lines: int = 8) -> str:
+    """A line chart's text alternative: per series the first and the last year with a value.
+    long: columns name, jahr, wert (NaN = keine Daten)."""
+    from sozialatlas.render import formatting
+
+    parts = []
+    has = long[long["wert"].notna()].sort_values("jahr")
+    for name, grp in list(has.groupby("name", sort=False))[:max_lines]:
+        first, last = grp.iloc[0], grp.iloc[-1]
+        w0 = formatting.wert_mit_einheit(first["wert"], einheit, dezimalen)
+        w1 = formatting.wert_mit_einheit(last["wert"], einheit, dezimalen)
+        parts.append(f"{name}: {int(first['jahr'])} {w0}, {int(last['jahr'])} {w1}")
+    more = has["name"].nunique() - len(parts)
+    text = "Verlauf: " + "; ".join(parts) + "." if parts else "Verlauf: keine Werte."
+    return text + (f" Weitere {more} Gebiete in der Tabelle." if more > 0 else "")
+
+
+# Axis, legend and title text: Streamlit's chart theme draws it #808495 (3.7:1 on white); WCAG 1.4.3
+# needs 4.5:1. This grey is 9.7:1 and is kept in PNG/SVG exports too.
+TEXT_COLOUR = "#31333f"
+
+
 def german(chart):
-    """Decimal comma and thousands dot in axes and tooltips."""
-    return chart.configure(locale={"number": DE_FORMAT_LOCALE})
+    """Decimal comma and thousands dot in axes and tooltips; chart text dark enough to read (WCAG 1.4.3)."""
+    return (
+        chart.configure(locale={"number": DE_FORMAT_LOCALE})
+        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
+        .configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
+        .configure_title(color=TEXT_COLOUR, subtitleColor=TEXT_COLOUR)
+        .configure_text(color=TEXT_COLOUR)
+    )
 
 
 SINGULAR = {"Kreise": "Kreis", "Gemeinden": "Gemeinde", "Gebiete": "Gebiet", "Gemeindeverbände": "Gemeindeverband"}
@@ -167,11 +241,19 @@ def map_with_legend(map_part: alt.Chart, legend_part) -> alt.HConcatChart:
 
 
 def with_source(chart, title: str, source_lines: list[str]):
-    """A chart for download: its title plus Quelle/Stand lines, so the figure carries them wherever it goes."""
+    """A chart for download: its title plus Quelle/Stand lines, so the figure carries them wherever it goes.
+    Lines of a title the chart already has (a legend's unit and colour direction) are kept below it."""
+    kept = []
+    old = getattr(chart, "title", alt.Undefined)
+    old_text = getattr(old, "text", old)
+    if isinstance(old_text, str):
+        old_text = [old_text]
+    if isinstance(old_text, list):
+        kept = [t for t in old_text if isinstance(t, str) and t and t not in title]
     return chart.properties(
         title=alt.TitleParams(
             title,
-            subtitle=[line for text in source_lines for line in textwrap.wrap(text, 110)],
+            subtitle=kept + [line for text in source_lines for line in textwrap.wrap(text, 110)],
             anchor="start",
             fontSize=15,
             subtitleFontSize=11,

@@ -9,6 +9,8 @@ formula (CSV/formula injection, OWASP). Numbers stay numbers: a missing value is
 from __future__ import annotations
 
 import io
+import json
+import math
 import re
 import unicodedata
 
@@ -19,6 +21,12 @@ from sozialatlas.render import charts
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUELLEN_SHEET = "Quellen"
+# DataFrame.attrs key: {column: decimals} — the indicator's Nachkommastellen for XLSX number formats
+DEZIMALEN_ATTR = "dezimalen"
+
+
+class ChartExportError(RuntimeError):
+    """A chart could not be turned into PNG/SVG; the message is German and meant for the page."""
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
@@ -37,10 +45,37 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _integral(col: pd.Series) -> bool:
+    """A float column that holds only whole numbers (counts, ranks) — written as '5', never '5,0'."""
+    if not pd.api.types.is_float_dtype(col.dtype):
+        return False
+    v = col.dropna()
+    return not v.empty and bool(((v % 1) == 0).all()) and bool((v.abs() < 2**53).all())
+
+
+def integers_as_integers(df: pd.DataFrame) -> pd.DataFrame:
+    """Float columns of whole numbers as nullable integers (missing stays empty)."""
+    out = df.copy()
+    for col in out.columns:
+        if _integral(out[col]):
+            out[col] = out[col].astype("Int64")
+    return out
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """CSV as German spreadsheets open it: ';' separated, decimal comma, UTF-8 with BOM (umlauts in Excel)."""
-    text = neutralise_formulas(df).to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n")
+    """CSV as German spreadsheets open it: ';' separated, decimal comma, UTF-8 with BOM (umlauts in Excel);
+    counts and ranks as whole numbers ('5', not '5,0')."""
+    text = integers_as_integers(neutralise_formulas(df)).to_csv(
+        index=False, sep=";", decimal=",", lineterminator="\r\n"
+    )
     return ("\ufeff" + text).encode("utf-8")
+
+
+def number_format(dezimalen: int | None) -> str:
+    """Excel number format: '#,##0' for whole numbers, '#,##0.00' for two decimals (Excel shows it in
+    the reader's locale: 6,60)."""
+    n = 0 if dezimalen is None else max(0, int(dezimalen))
+    return "#,##0" + ("." + "0" * n if n else "")
 
 
 def meta_frame(meta) -> pd.DataFrame:
@@ -57,7 +92,13 @@ def to_xlsx_bytes(df: pd.DataFrame, meta, sheet_name: str = "Daten") -> bytes:
     """
     from openpyxl.styles import Font
 
+    dez = dict(df.attrs.get(DEZIMALEN_ATTR) or {})
     data = neutralise_formulas(df)
+    formats = {
+        i: number_format(dez[c]) if c in dez else "#,##0"
+        for i, c in enumerate(data.columns, start=1)
+        if (c in dez and pd.api.types.is_numeric_dtype(data[c].dtype)) or _integral(data[c])
+    }
     quellen = neutralise_formulas(meta_frame(meta))
     sheet_name = _sheet_name(sheet_name)
     buf = io.BytesIO()
@@ -76,6 +117,8 @@ def to_xlsx_bytes(df: pd.DataFrame, meta, sheet_name: str = "Daten") -> bytes:
                 for cell in row:
                     if cell.data_type == "f":
                         cell.data_type = "s"
+                    elif name != QUELLEN_SHEET and cell.column in formats and cell.data_type == "n":
+                        cell.number_format = formats[cell.column]
     return buf.getvalue()
 
 
@@ -84,20 +127,46 @@ def _sheet_name(name: str) -> str:
     return name[:31]
 
 
-def _spec(chart) -> str:
-    return chart.to_json() if hasattr(chart, "to_json") else chart
+def _no_nan(obj):
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dict):
+        return {k: _no_nan(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_no_nan(v) for v in obj]
+    return obj
+
+
+def chart_spec(chart) -> str:
+    """Strict JSON of a chart for vl-convert. Altair writes a gap in a series (NaN) as the bare word NaN,
+    which is not JSON: vl-convert then refuses the whole spec. A gap is null — Vega draws no point there.
+    Raises ChartExportError (German) when the chart cannot be written."""
+    try:
+        text = chart.to_json() if hasattr(chart, "to_json") else chart
+        spec = json.loads(text) if isinstance(text, str) else text
+        return json.dumps(_no_nan(spec), allow_nan=False, ensure_ascii=False)
+    except (ValueError, TypeError) as exc:
+        raise ChartExportError(f"Die Grafik konnte nicht als Datei erstellt werden ({exc}).") from exc
 
 
 def chart_png(chart, scale: float = 2.0) -> bytes:
     """A PNG of an Altair chart (rendered locally by vl-convert, no browser, no network)."""
-    return vl_convert.vegalite_to_png(
-        _spec(chart), scale=scale, format_locale=charts.DE_FORMAT_LOCALE, allowed_base_urls=[]
-    )
+    spec = chart_spec(chart)
+    try:
+        return vl_convert.vegalite_to_png(
+            spec, scale=scale, format_locale=charts.DE_FORMAT_LOCALE, allowed_base_urls=[]
+        )
+    except ValueError as exc:
+        raise ChartExportError(f"Die Grafik konnte nicht als PNG erstellt werden ({exc}).") from exc
 
 
 def chart_svg(chart) -> bytes:
     """An SVG of an Altair chart (vector, for reports)."""
-    svg = vl_convert.vegalite_to_svg(_spec(chart), format_locale=charts.DE_FORMAT_LOCALE, allowed_base_urls=[])
+    spec = chart_spec(chart)
+    try:
+        svg = vl_convert.vegalite_to_svg(spec, format_locale=charts.DE_FORMAT_LOCALE, allowed_base_urls=[])
+    except ValueError as exc:
+        raise ChartExportError(f"Die Grafik konnte nicht als SVG erstellt werden ({exc}).") from exc
     return svg.encode("utf-8")
 
 

@@ -79,8 +79,13 @@ def build(
     reference_name: str = "Thüringen",
     reference_comparable: bool = True,
     reference_phrase: str | None = None,
+    change: bool = False,
 ) -> MapClasses:
     """Classes and colours for `values` (NaN = keine Daten).
+
+    change=True: the values are changes and the reference is 0. Diverging colours then have no neutral
+    middle class (an even number of classes): every improvement is on the favourable side, however small
+    — a white "−1,6 bis 1,6" class would paint improved and worsened Kreise alike.
 
     reference_comparable=False (e.g. for counts, where the Land value is a sum) disables diverging.
     reference_phrase names the reference in the legend (default 'dem Thüringen-Wert (4,2)').
@@ -103,7 +108,18 @@ def build(
         diverging = False
     if diverging:
         phrase = reference_phrase or f"dem {reference_name}-Wert ({formatting.zahl(reference, dezimalen)})"
-        return _diverging(values, settings, polaritaet, float(reference), dezimalen, phrase, notes)
+        if change:
+            k = (
+                settings.k
+                if settings.k % 2 == 0
+                else (settings.k + 1 if settings.k < classify.MAX_K else settings.k - 1)
+            )
+            if k != settings.k:
+                notes.append(
+                    f"Veränderungen: {k} statt {settings.k} Klassen, damit keine Klasse Zu- und Abnahme mischt."
+                )
+            settings = ClassSettings(settings.scheme, k, settings.manual_breaks, settings.diverging)
+        return _diverging(values, settings, polaritaet, float(reference), dezimalen, phrase, notes, change)
     cls = classify.classify(
         values, settings.scheme, settings.k, list(settings.manual_breaks) if settings.manual_breaks else None
     )
@@ -121,7 +137,7 @@ def build(
     )
 
 
-def _diverging(values, settings, polaritaet, ref, dezimalen, r, notes) -> MapClasses:
+def _diverging(values, settings, polaritaet, ref, dezimalen, r, notes, change: bool = False) -> MapClasses:
     vals = pd.to_numeric(pd.Series(values, dtype="float64"), errors="coerce").to_numpy(dtype=float)
     present = ~np.isnan(vals)
     classes = np.full(len(vals), -1, dtype=int)
@@ -132,7 +148,7 @@ def _diverging(values, settings, polaritaet, ref, dezimalen, r, notes) -> MapCla
     if settings.scheme == "std_mean":
         # ±1 σ around the reference is the middle class, then 1–2 σ and beyond, on both sides.
         sd = float(np.std(vals[present], ddof=1)) if present.sum() > 1 else 0.0
-        odd = True
+        odd = not change  # a change map has no neutral middle: 0 … +σ and −σ … 0 are separate classes
         # The outermost bound is never shown (those classes read 'unter …'/'über …'), so it may be open.
         bounds = [sd, 2 * sd, np.inf] if sd > 0 else [float(a.max(initial=0.0))]
     elif a.size and len(np.unique(a)) > 1:
@@ -156,7 +172,14 @@ def _diverging(values, settings, polaritaet, ref, dezimalen, r, notes) -> MapCla
     counts = [int((classes == i).sum()) for i in range(total)]
     colours = palettes.diverging_for_classes(polaritaet, total)
     labels = _diverging_labels(bounds, odd, ref, dezimalen)
-    if polaritaet == "hoeher_besser":
+    if change and polaritaet in ("hoeher_besser", "hoeher_schlechter"):
+        worse, better = ("Abnahme", "Zunahme") if polaritaet == "hoeher_besser" else ("Zunahme", "Abnahme")
+        direction = (
+            f"Orange = {worse} (ungünstiger), lila = {better} (günstiger); je dunkler, desto stärker die Veränderung."
+        )
+    elif change:
+        direction = "Orange = Abnahme, lila = Zunahme (ohne Wertung); je dunkler, desto stärker die Veränderung."
+    elif polaritaet == "hoeher_besser":
         direction = (
             f"Orange = unter {r} (ungünstiger), lila = darüber (günstiger); je dunkler, desto größer der Abstand."
         )

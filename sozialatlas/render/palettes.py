@@ -6,35 +6,50 @@ then read every map the same way ("dunkel = Handlungsbedarf") without checking t
 
 from __future__ import annotations
 
-KEINE_DATEN_FARBE = "#bdbdbd"
-# Withheld (Geheimhaltung): darker than 'keine Daten', lighter than the outlines; both greys carry no value.
-GESPERRT_FARBE = "#6f6f6f"
+# Palettes for maps shown on monochrome beamers and read by colour-blind planners (tests/test_palettes.py):
+# every two adjacent classes, and both "no value" fills against every class, differ by ΔE ≥ 10 in CAM02-UCS
+# under deuteranopia, protanopia, tritanopia and in greyscale. Greyscale only keeps lightness, so the classes
+# are spaced in CAM02-UCS lightness J' from 79 (lightest class) to 16 (darkest; 12 with 7 classes, spacing
+# tuned so the colour-vision simulations keep ΔE ≥ 10 as well), and the two fills
+# without a value sit above them: 'keine Daten' white (J' 100), 'gesperrt' light grey (J' 89.5). Neither
+# can be mistaken for a class, and both stay light: no value is never "ungünstig".
+KEINE_DATEN_FARBE = "#ffffff"
+# Withheld (Geheimhaltung): between 'keine Daten' and the lightest class; carries no value either.
+GESPERRT_FARBE = "#dfdbda"
+# The diverging palettes' centre class (around the reference): a neutral grey at J' 79.
+MITTE_FARBE = "#bfbcbb"
 
-# ColorBrewer 2.0 (Cynthia Brewer), schemes marked colour-blind safe; light → dark.
+# Hues of ColorBrewer 2.0 (Cynthia Brewer) YlOrBr / Blues / Purples, re-sampled at evenly spaced
+# CAM02-UCS lightness (ColorBrewer's own steps are uneven: 6-7 Blues were too close under protanopia).
+# Light → dark.
 _SEQ = {
     "YlOrBr": {
-        3: ["#fff7bc", "#fec44f", "#d95f0e"],
-        4: ["#ffffd4", "#fed98e", "#fe9929", "#cc4c02"],
-        5: ["#ffffd4", "#fed98e", "#fe9929", "#d95f0e", "#993404"],
-        6: ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#d95f0e", "#993404"],
-        7: ["#ffffd4", "#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04"],
+        3: ["#fea433", "#b14004", "#36180a"],
+        4: ["#fea433", "#d55606", "#8a3006", "#36180a"],
+        5: ["#fea433", "#e3660f", "#b14004", "#762a06", "#36180a"],
+        6: ["#fea433", "#ec7014", "#c94a02", "#9b3504", "#692606", "#36180a"],
+        7: ["#fea433", "#ef7718", "#d25305", "#ac3d04", "#7d2d06", "#52200a", "#261108"],
     },
     "Blues": {
-        3: ["#deebf7", "#9ecae1", "#3182bd"],
-        4: ["#eff3ff", "#bdd7e7", "#6baed6", "#2171b5"],
-        5: ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
-        6: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
-        7: ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#084594"],
+        3: ["#97c6df", "#2272b5", "#0e2243"],
+        4: ["#97c6df", "#3f8fc4", "#0c559f", "#0e2243"],
+        5: ["#97c6df", "#529ccc", "#2272b5", "#0a488e", "#0e2243"],
+        6: ["#97c6df", "#5ea5d0", "#3483be", "#1561a8", "#0a4082", "#0e2243"],
+        7: ["#97c6df", "#67abd4", "#3988c1", "#1b69ae", "#094c95", "#08316c", "#0c192d"],
     },
 }
-# Diverging, orange = unfavourable side, purple = favourable side.
+# Diverging, orange-brown = unfavourable side, purple = favourable side, listed unfavourable → favourable.
+# The unfavourable side runs down to J' 16, the favourable side only to J' 47.5: "dunkel = ungünstig"
+# holds on diverging maps too, and adjacent classes differ in lightness even where the hue cannot help.
 _DIV = {
-    3: ["#f1a340", "#f7f7f7", "#998ec3"],
-    4: ["#e66101", "#fdb863", "#b2abd2", "#5e3c99"],
-    5: ["#e66101", "#fdb863", "#f7f7f7", "#b2abd2", "#5e3c99"],
-    6: ["#b35806", "#f1a340", "#fee0b6", "#d8daeb", "#998ec3", "#542788"],
-    7: ["#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"],
+    3: ["#6f2806", MITTE_FARBE, "#8c89bf"],
+    4: ["#36180a", "#b14004", "#babada", "#9f9bc8"],
+    5: ["#36180a", "#b14004", MITTE_FARBE, "#9f9bc8", "#817ebb"],
+    6: ["#36180a", "#8a3006", "#d55606", "#babada", "#9f9bc8", "#817ebb"],
+    7: ["#36180a", "#8a3006", "#d55606", MITTE_FARBE, "#9f9bc8", "#817ebb", "#705faa"],
 }
+UNGUENSTIG_SEITE = {c for cs in _DIV.values() for c in cs[: len(cs) // 2]}
+GUENSTIG_SEITE = {c for cs in _DIV.values() for c in cs[(len(cs) + 1) // 2 :]}
 
 POLARITAET_TEXT = {
     "hoeher_besser": "Höhere Werte sind günstiger.",
@@ -71,7 +86,7 @@ def diverging_for_classes(polaritaet: str, k: int) -> list[str]:
     if k <= 0:
         return []
     if k == 1:
-        return ["#f7f7f7"]
+        return [MITTE_FARBE]
     if k == 2:
         return diverging(polaritaet, 4)[1:3]
     return diverging(polaritaet, k)

@@ -8,6 +8,7 @@ an interrupted build or write never leaves a half-written database behind.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -34,6 +35,8 @@ GEBIETSSTAENDE = [
     ("2021-12-31", "gemeinde", "Gemeinden, Gebietsstand 31.12.2021 (631)", "2021-12-31", None),
     ("-", "land", "Land Thüringen", None, None),
     ("jena-2017", "stadtbezirk", "Statistische Bezirke der Stadt Jena (Stand ca. 2017)", None, None),
+    # LoKoSR figures of Saalfeld-Rudolstadt describe the Kreis before its 2019 Gemeinde changes
+    ("bis-2018-12-31", "kreis", "Kreisgebiet vor den Gemeindeänderungen 2019", None, "2018-12-31"),
 ]
 
 # (file, ebene, gebietsstand) of every committed boundary layer.
@@ -73,29 +76,30 @@ CREATE TABLE strategie (ags TEXT, kreis TEXT, titel TEXT, beschlossen_am DATE, g
 CREATE TABLE ziel (lebenslage TEXT, lebenslage_bezeichnung TEXT, ziel TEXT, nennungen INTEGER);
 CREATE TABLE lebenslage_nennung (lebenslage TEXT, lebenslage_bezeichnung TEXT, nennungen INTEGER,
                                  strategien_gesamt INTEGER);
+CREATE TABLE bruch (indikator TEXT NOT NULL, jahr INTEGER NOT NULL, hinweis TEXT, quelle TEXT);
 """
 
 
 # Modules that own tables of their own (user-made data such as Planungsräume or dataset versions).
 # Each has `create_schema(con)`, called on every build after the base schema.
-SCHEMA_EXTENSIONS = ("sozialatlas.areas.planungsraum", "sozialatlas.store.versions")
+SCHEMA_EXTENSIONS = (
+    "sozialatlas.store.planungsraeume",
+    "sozialatlas.store.praesentationen",
+    "sozialatlas.store.ziele",
+    "sozialatlas.store.indexdefinitionen",
+    "sozialatlas.store.versions",
+)
 
 
 class DatabaseError(SozialatlasError):
     pass
 
 
-def _extend_schema(con) -> None:
+def _extend_schema(con: duckdb.DuckDBPyConnection) -> None:
     import importlib
 
     for name in SCHEMA_EXTENSIONS:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # not written yet; any other missing import is a real error
-                continue
-            raise
-        mod.create_schema(con)
+        importlib.import_module(name).create_schema(con)
 
 
 def input_files(data_dir: Path = paths.DATA_DIR, geodata_dir: Path = paths.GEODATA_DIR) -> list[Path]:
@@ -181,7 +185,7 @@ def _indicators(data_dir: Path) -> pd.DataFrame:
     return df
 
 
-def _seed_tables(con, data_dir: Path) -> None:
+def _seed_tables(con: duckdb.DuckDBPyConnection, data_dir: Path) -> None:
     d = Path(data_dir)
     if (d / "strategien.csv").exists():
         s = _nullify(_read_csv(d / "strategien.csv"))
@@ -197,6 +201,11 @@ def _seed_tables(con, data_dir: Path) -> None:
             "INSERT INTO ziel SELECT lebenslage, COALESCE(lebenslage_bezeichnung, lebenslage), "
             "gruppiertes_ziel, TRY_CAST(nennungen_in_strategien AS INTEGER) FROM z_df"
         )
+    if (d / "brueche.csv").exists():
+        # series breaks: values before `jahr` are not comparable with those from `jahr` on
+        b = _nullify(_read_csv(d / "brueche.csv"))
+        con.register("b_df", b)
+        con.execute("INSERT INTO bruch SELECT indikator, CAST(jahr AS INTEGER), hinweis, quelle FROM b_df")
     if (d / "lebenslagen_in_strategien.csv").exists():
         n = _nullify(_read_csv(d / "lebenslagen_in_strategien.csv"))
         con.register("n_df", n)
@@ -208,7 +217,7 @@ def _seed_tables(con, data_dir: Path) -> None:
         )
 
 
-def _load_base(con, data_dir: Path, geodata_dir: Path, say) -> None:
+def _load_base(con: duckdb.DuckDBPyConnection, data_dir: Path, geodata_dir: Path, say) -> None:
     say("Lebenslagen, Quellen und Indikatorenkatalog laden …")
     con.register("ll", _nullify(_read_csv(Path(data_dir) / "lebenslagen.csv")))
     con.execute("INSERT INTO lebenslage SELECT id, name, CAST(reihenfolge AS INTEGER), beschreibung FROM ll")
@@ -226,8 +235,38 @@ def _load_base(con, data_dir: Path, geodata_dir: Path, say) -> None:
     con.execute("INSERT INTO region BY NAME SELECT * FROM reg")
     say("Beobachtungen laden …")
     con.register("obs", _observations(data_dir))
-    con.execute("INSERT INTO beobachtung BY NAME SELECT * FROM obs")
+    # Stored in the order the pages filter by: DuckDB's zone maps (min/max per row group) then skip every
+    # row group of other indicators (benchmarks/skalierung.py: Germany-size queries).
+    con.execute(
+        "INSERT INTO beobachtung BY NAME SELECT * FROM obs ORDER BY indikator, ebene, gebietsstand, jahr, schluessel"
+    )
     _seed_tables(con, data_dir)
+
+
+def disk_full_message(where: Path) -> str:
+    return (
+        f"Auf dem Datenträger von {where} ist kein Platz mehr frei. Es wurde nichts gespeichert; die "
+        "Datenbank ist unverändert. Bitte Platz schaffen (z. B. alte Schnappschüsse, Sicherungen oder "
+        "beiseitegelegte „.defekt-…“-Dateien an einen anderen Ort verschieben) und den Vorgang wiederholen."
+    )
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).casefold()
+    return isinstance(exc, duckdb.Error) and ("no space left" in text or "disk quota" in text)
+
+
+@contextmanager
+def german_disk_full(where: Path):
+    """A full disk (ENOSPC, from Python or from DuckDB's C++ core) ends in one German sentence."""
+    try:
+        yield
+    except (OSError, duckdb.Error) as exc:
+        if _is_disk_full(exc):
+            raise DatabaseError(disk_full_message(Path(where).parent)) from None
+        raise
 
 
 @contextmanager
@@ -262,7 +301,7 @@ def is_snapshot(db_path: Path) -> bool:
             row = con.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
     except duckdb.Error:
         return False
-    return bool(row) and row[0] == "ja"
+    return row is not None and row[0] == "ja"
 
 
 def _refuse_snapshot(db_path: Path) -> None:
@@ -274,8 +313,31 @@ def _refuse_snapshot(db_path: Path) -> None:
         )
 
 
+def corrupt_message(db_path: Path) -> str:
+    """What to do when the admin database cannot be read: never a silent rebuild that drops user data."""
+    return (
+        f"Die Verwaltungsdatenbank {db_path} ist beschädigt und kann nicht gelesen werden. Sie kann eigene "
+        "Daten enthalten (Importe, Planungsräume, Versionen); deshalb wird nichts überschrieben und der "
+        "Sozialatlas startet nicht. So geht es weiter: (1) eine Sicherung der Datei an diese Stelle "
+        f"zurücklegen – auch eine früher beiseitegelegte Datei „{db_path.name}.defekt-…“ im selben Ordner – "
+        "und neu starten; oder (2) bewusst neu aufbauen: `python -m sozialatlas build --neu` "
+        f"(mit --db {db_path}, falls das nicht die Standarddatei ist). Dabei wird die beschädigte Datei als "
+        f"„{db_path.name}.defekt-DATUM“ beiseitegelegt, nicht gelöscht; eigene Daten, die nur darin standen, "
+        "fehlen danach im Atlas, bis eine Sicherung zurückgelegt wird."
+    )
+
+
+class CorruptDatabase(DatabaseError):
+    """The admin database exists but cannot be read; see corrupt_message."""
+
+
 def build(
-    db_path: Path | None = None, data_dir: Path = paths.DATA_DIR, geodata_dir: Path = paths.GEODATA_DIR, progress=None
+    db_path: Path | None = None,
+    data_dir: Path = paths.DATA_DIR,
+    geodata_dir: Path = paths.GEODATA_DIR,
+    progress=None,
+    *,
+    neu: bool = False,
 ) -> Path:
     """Build the database file from the committed files; returns its path.
 
@@ -283,6 +345,8 @@ def build(
     dataset versions with their history) is carried into the new file: only the base rows are replaced.
     The new file is written beside the target and renamed into place, so an interrupted build leaves
     the old file as it was. `progress(text)` is called with German status lines.
+    An unreadable existing file stops the build with CorruptDatabase (German recovery steps), unless
+    `neu=True` (`build --neu`): then it is set aside as `<name>.defekt-<time>` and a new file is built.
     """
     from sozialatlas.store import versions
 
@@ -291,9 +355,11 @@ def build(
     db_path = Path(db_path or paths.default_db_path())
     _refuse_snapshot(db_path)  # before anything is created beside it
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(db_path):
+    with _locked(db_path), german_disk_full(db_path):
         _refuse_snapshot(db_path)
         _remove_leftovers(db_path)
+        if db_path.exists() and not neu and not _readable(db_path):
+            raise CorruptDatabase(corrupt_message(db_path))
         tmp = db_path.with_name(db_path.name + f".tmp-{os.getpid()}")
         broken = None
         try:
@@ -304,7 +370,10 @@ def build(
                 _load_base(con, data_dir, geodata_dir, say)
                 if db_path.exists():
                     broken = _carry_user_data(con, db_path, say)
+                    if broken is not None and not neu:
+                        raise CorruptDatabase(corrupt_message(db_path))
                 versions.baseline(con)
+                refresh_periods(con)
                 con.executemany(
                     "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                     [
@@ -319,7 +388,10 @@ def build(
             if broken:
                 # Unreadable old file: keep it aside rather than overwrite whatever it still holds.
                 os.replace(db_path, broken)
-                say(f"Die alte Datenbank war nicht lesbar und liegt jetzt unter {broken}.")
+                say(
+                    f"Die alte Datenbank war nicht lesbar und liegt jetzt unter {broken}; eigene Daten darin "
+                    "sind in der neuen Datenbank nicht enthalten."
+                )
             os.replace(tmp, db_path)
             Path(str(db_path) + ".wal").unlink(missing_ok=True)
         finally:
@@ -328,7 +400,23 @@ def build(
     return db_path
 
 
-def _carry_user_data(con, old_path: Path, say) -> Path | None:
+PERIODS_TABLE = "beobachtung_perioden"
+
+
+def refresh_periods(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the summary of which (gebietsstand, jahr) exist per indicator and level, with counts.
+
+    queries.indicators/periods/coverage read it instead of scanning every observation (27.5 M rows for
+    Germany). Written by the build and by every change of observations (store.versions: import, rollback);
+    a database without it (built before) is read the slow way."""
+    con.execute(
+        f"CREATE OR REPLACE TABLE {PERIODS_TABLE} AS "
+        "SELECT indikator, ebene, gebietsstand, jahr, count(wert) AS n_werte, count(*) AS n "
+        "FROM beobachtung GROUP BY ALL ORDER BY indikator, ebene, gebietsstand, jahr"
+    )
+
+
+def _carry_user_data(con: duckdb.DuckDBPyConnection, old_path: Path, say) -> Path | None:
     """Copy user data from the old file into the new one; returns a path to move the old file to if
     it cannot be read at all."""
     from sozialatlas.store import versions
@@ -354,7 +442,7 @@ def sql_string(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def unused_alias(con, base: str) -> str:
+def unused_alias(con: duckdb.DuckDBPyConnection, base: str) -> str:
     """A name for ATTACH that is none of the attached databases (a file's own name becomes one)."""
     taken = {r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
     name, i = base, 1
@@ -365,12 +453,23 @@ def unused_alias(con, base: str) -> str:
 
 
 def _readable(path: Path) -> bool:
+    """The file opens and every table can be counted (a truncated file often opens, then fails)."""
     try:
         with duckdb.connect(str(path), read_only=True) as con:
-            con.execute("SELECT 1").fetchone()
+            tables = con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND schema_name = 'main'"
+            ).fetchall()
+            for (t,) in tables:
+                con.execute(f"SELECT count(*) FROM {sql_ident(t)}").fetchone()
         return True
-    except duckdb.Error:
-        return False
+    except duckdb.Error as exc:
+        # Another process holding the file open is not damage.
+        return "lock" in str(exc).casefold()
+
+
+def sql_ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 def is_current(db_path: Path, data_dir: Path = paths.DATA_DIR, geodata_dir: Path = paths.GEODATA_DIR) -> bool:
@@ -383,7 +482,7 @@ def is_current(db_path: Path, data_dir: Path = paths.DATA_DIR, geodata_dir: Path
             row = con.execute("SELECT value FROM meta WHERE key = 'data_hash'").fetchone()
     except duckdb.Error:
         return False
-    return bool(row) and row[0] == data_hash(data_dir, geodata_dir)
+    return row is not None and row[0] == data_hash(data_dir, geodata_dir)
 
 
 def ensure(db_path: Path | None = None, progress=None) -> Path:
@@ -451,14 +550,20 @@ def writing(db_path: Path | None = None):
         _remove_leftovers(db_path)
         tmp = db_path.with_name(db_path.name + f".schreiben-{os.getpid()}")
         try:
-            shutil.copyfile(db_path, tmp)
-            wal = Path(str(db_path) + ".wal")
-            if wal.exists():
-                shutil.copyfile(wal, str(tmp) + ".wal")
-            con = duckdb.connect(str(tmp))
+            with german_disk_full(db_path):
+                shutil.copyfile(db_path, tmp)
+                wal = Path(str(db_path) + ".wal")
+                if wal.exists():
+                    shutil.copyfile(wal, str(tmp) + ".wal")
+                con = duckdb.connect(str(tmp))
             try:
                 yield con
-                con.execute("CHECKPOINT")
+                with german_disk_full(db_path):
+                    con.execute("CHECKPOINT")
+            except (OSError, duckdb.Error) as exc:
+                if _is_disk_full(exc):
+                    raise DatabaseError(disk_full_message(db_path.parent)) from None
+                raise
             finally:
                 con.close()
             os.replace(tmp, db_path)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import duckdb
 
-def summary(con) -> dict:
+from sozialatlas.store.scalar import scalar
+
+
+def summary(con: duckdb.DuckDBPyConnection) -> dict:
     def counts(ebene: str) -> dict:
         rows = con.execute(
             "SELECT gebietsstand, count(*) FROM region WHERE ebene = ? AND NOT beispiel "
@@ -12,7 +16,7 @@ def summary(con) -> dict:
         ).fetchall()
         return {g: n for g, n in rows}
 
-    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    one = lambda sql: scalar(con.execute(sql))  # noqa: E731
     lebenslagen = {
         name: n
         for name, n in con.execute(

@@ -17,7 +17,8 @@ import duckdb
 
 from sozialatlas import settings
 from sozialatlas.errors import SozialatlasError
-from sozialatlas.store import db, versions
+from sozialatlas.store import db, praesentationen, versions
+from sozialatlas.store.scalar import scalar
 
 
 class PublishError(SozialatlasError):
@@ -43,7 +44,7 @@ def write_snapshot(src_db_path, out_path) -> dict:
     tmp = out.with_name(out.name + f".tmp-{os.getpid()}")
     db._remove(tmp)
     try:
-        with db._locked(src):
+        with db._locked(src), db.german_disk_full(out):
             con = duckdb.connect(str(tmp))
             try:
                 alias = db.unused_alias(con, "verwaltung")
@@ -55,6 +56,8 @@ def write_snapshot(src_db_path, out_path) -> dict:
                 for t in hidden:
                     con.execute(f"DROP TABLE {versions._q(t)}")
                 con.execute("DELETE FROM dataset_version")
+                praesentationen.strip_unpublished(con)  # drafts stay on the admin instance
+                _strip_personal(con)
                 meta = {
                     "snapshot": "ja",
                     "version": str(version),
@@ -66,7 +69,8 @@ def write_snapshot(src_db_path, out_path) -> dict:
             finally:
                 con.close()
         # Compact copy: a fresh file holds no space of the dropped history tables.
-        _compact(tmp)
+        with db.german_disk_full(out):
+            _compact(tmp)
         os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
         os.replace(tmp, out)
     finally:
@@ -76,8 +80,27 @@ def write_snapshot(src_db_path, out_path) -> dict:
     return result
 
 
-def _catalog(con) -> str:
-    return versions._q(con.execute("SELECT current_database()").fetchone()[0])
+# Columns that name a person of the admin side; BETRIEB.md promises they never reach a public snapshot.
+PERSONAL_COLUMNS = ("erstellt_von", "geaendert_von", "wer")
+
+
+def _strip_personal(con: duckdb.DuckDBPyConnection) -> None:
+    """Admin names and the original file names of imports stay on the admin instance."""
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main'"
+    ).fetchall():
+        if column in PERSONAL_COLUMNS or column == "datei":
+            con.execute(f"UPDATE {versions._q(table)} SET {versions._q(column)} = NULL")
+    # An imported source's reference was "Datei <original name>" (see versions.apply_import).
+    con.execute(
+        "UPDATE quelle SET referenz = 'eigene Daten, importiert' "
+        "WHERE version_id IS NOT NULL AND referenz LIKE 'Datei %'"
+    )
+
+
+def _catalog(con: duckdb.DuckDBPyConnection) -> str:
+    return versions._q(scalar(con.execute("SELECT current_database()")))
 
 
 def _compact(path: Path) -> None:

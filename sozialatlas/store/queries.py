@@ -1,19 +1,26 @@
-"""Read-only queries against the DuckDB database. Pure functions: a connection in, pandas out."""
+"""Read-only queries against the DuckDB database. Pure functions: a connection in, pandas out.
+
+Catalogue, periods, shapes, sources — nothing here returns observation values. Values come protected from
+`sozialatlas.protection.showable` (the unprotected readers are in `store.unprotected`, for protection only).
+"""
 
 from __future__ import annotations
 
+import duckdb
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from sozialatlas.store.scalar import scalar
+
 KREIS_STAENDE = ("ab-2021-07-01", "bis-2021-06-30")
 
 
-def lebenslagen(con) -> pd.DataFrame:
+def lebenslagen(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT id, name, beschreibung FROM lebenslage ORDER BY reihenfolge").df()
 
 
-def indicators(con, ebene: str | None = None) -> pd.DataFrame:
+def indicators(con: duckdb.DuckDBPyConnection, ebene: str | None = None) -> pd.DataFrame:
     """The catalogue; with `ebene`, only indicators that have observations on that level."""
     sql = """
         SELECT i.*, l.name AS lebenslage_name, l.reihenfolge AS lebenslage_reihenfolge,
@@ -24,13 +31,31 @@ def indicators(con, ebene: str | None = None) -> pd.DataFrame:
     """
     params: list = []
     if ebene:
-        sql += " WHERE EXISTS (SELECT 1 FROM beobachtung b WHERE b.indikator = i.id AND b.ebene = ?)"
+        sql += " WHERE EXISTS (SELECT 1 FROM {obs} b WHERE b.indikator = i.id AND b.ebene = ?)"
         params.append(ebene)
     sql += " ORDER BY l.reihenfolge, i.name"
-    return con.execute(sql, params).df()
+    return _with_periods(con, sql, params)
 
 
-def indicator(con, indikator: str) -> dict:
+def _with_periods(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list, *, fallback: str | None = None
+) -> pd.DataFrame:
+    """Run `sql` on the period summary (db.PERIODS_TABLE: a few hundred rows) in place of `{obs}`; a
+    database built before the summary existed is read from all observations (same result)."""
+    from sozialatlas.store import db
+
+    # checked, not tried: a failed statement would abort a caller's open transaction
+    has = scalar(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'", [db.PERIODS_TABLE]
+        )
+    )
+    if has:
+        return con.execute(sql.replace("{obs}", db.PERIODS_TABLE), params).df()
+    return con.execute(fallback or sql.replace("{obs}", "beobachtung"), params).df()
+
+
+def indicator(con: duckdb.DuckDBPyConnection, indikator: str) -> dict:
     df = indicators(con)
     row = df[df["id"] == indikator]
     if row.empty:
@@ -38,83 +63,19 @@ def indicator(con, indikator: str) -> dict:
     return row.iloc[0].to_dict()
 
 
-def periods(con, indikator: str, ebene: str) -> pd.DataFrame:
+def periods(con: duckdb.DuckDBPyConnection, indikator: str, ebene: str) -> pd.DataFrame:
     """Which (gebietsstand, jahr) combinations exist for an indicator on a level, newest first."""
-    return con.execute(
-        "SELECT gebietsstand, jahr, count(wert) AS n_werte, count(*) AS n FROM beobachtung "
-        "WHERE indikator = ? AND ebene = ? GROUP BY gebietsstand, jahr ORDER BY jahr DESC, gebietsstand",
+    return _with_periods(
+        con,
+        "SELECT gebietsstand, jahr, n_werte, n FROM {obs} WHERE indikator = ? AND ebene = ? "
+        "ORDER BY jahr DESC, gebietsstand",
         [indikator, ebene],
-    ).df()
+        fallback="SELECT gebietsstand, jahr, count(wert) AS n_werte, count(*) AS n FROM beobachtung "
+        "WHERE indikator = ? AND ebene = ? GROUP BY gebietsstand, jahr ORDER BY jahr DESC, gebietsstand",
+    )
 
 
-def unprotected_values(con, indikator: str, ebene: str, gebietsstand: str, jahr: int) -> pd.DataFrame:
-    """Every region of the level and Gebietsstand, with its observation or NULL — before the Geheimhaltung.
-
-    Internal: only for code that protects the result itself before showing it (`values`, the Gebietsstand
-    conversion, which must sum the real counts of Eisenach and the Wartburgkreis). Pages use `values`.
-    The left join is the point: a region without an observation stays in the result (as 'keine Daten'),
-    it is never dropped and never filled with 0.
-    """
-    return con.execute(
-        """
-        SELECT r.schluessel, r.name, r.bez, r.flaeche_km2,
-               b.wert, b.zaehler, b.nenner, b.status, b.stand, b.hinweis, b.beispiel,
-               b.quelle, q.titel AS quelle_titel, q.herausgeber AS quelle_herausgeber, q.lizenz
-        FROM region r
-        LEFT JOIN beobachtung b
-          ON b.ebene = r.ebene AND b.schluessel = r.schluessel AND b.gebietsstand = r.gebietsstand
-         AND b.indikator = ? AND b.jahr = ?
-        LEFT JOIN quelle q ON q.id = b.quelle
-        WHERE r.ebene = ? AND r.gebietsstand = ?
-        ORDER BY r.schluessel
-        """,
-        [indikator, jahr, ebene, gebietsstand],
-    ).df()
-
-
-def values(con, indikator: str, ebene: str, gebietsstand: str, jahr: int) -> pd.DataFrame:
-    """Every region of the level and Gebietsstand with its value, NULL ('keine Daten') or gesperrt.
-
-    The Geheimhaltung is applied (sozialatlas.protection.privacy): a gesperrt row has no wert/zaehler/nenner, status
-    'gesperrt' and the reason in `hinweis` — Kreise via sozialatlas.protection.kreisprivacy, Gemeinden,
-    Gemeindeverbände and Jena's Bezirke via sozialatlas.protection.smallarea (decided for the whole level).
-    """
-    from sozialatlas.protection import kreisprivacy, smallarea
-
-    raw = unprotected_values(con, indikator, ebene, gebietsstand, jahr)
-    if ebene == "kreis":
-        return kreisprivacy.protect(raw, gebietsstand, kreisprivacy.decision(con, indikator, jahr))
-    if ebene == "land":
-        dec = kreisprivacy.decision(con, indikator, jahr)
-        rows = [kreisprivacy.protect_land(r, dec) for r in raw.to_dict("records")]
-        return pd.DataFrame(rows, columns=raw.columns) if rows else raw
-    if smallarea.LEVELS.get(ebene) == gebietsstand and raw["wert"].notna().any():
-        prot = smallarea.values(con, indikator, int(jahr), ebene=ebene).set_index("schluessel")
-        gesperrt = raw["schluessel"].map(prot["gesperrt"]).fillna(False).astype(bool)
-        return kreisprivacy.mark(raw, gesperrt, raw["schluessel"].map(prot["sperrgrund"]))
-    return raw
-
-
-def land_value(con, indikator: str, jahr: int) -> dict | None:
-    """The Thüringen observation (wert, zaehler, stand, status, quelle, quelle_titel, hinweis) or None.
-
-    Gesperrt (Geheimhaltung): wert NaN, status 'gesperrt', hinweis the reason.
-    """
-    from sozialatlas.protection import kreisprivacy
-
-    row = con.execute(
-        "SELECT b.wert, b.zaehler, b.stand, b.status, b.quelle, q.titel, b.hinweis FROM beobachtung b "
-        "LEFT JOIN quelle q ON q.id = b.quelle "
-        "WHERE b.indikator = ? AND b.ebene = 'land' AND b.jahr = ? AND b.wert IS NOT NULL",
-        [indikator, jahr],
-    ).fetchone()
-    if row is None:
-        return None
-    land = dict(zip(["wert", "zaehler", "stand", "status", "quelle", "quelle_titel", "hinweis"], row))
-    return kreisprivacy.protect_land(land, kreisprivacy.decision(con, indikator, jahr))
-
-
-def shapes(con, ebene: str, gebietsstand: str) -> gpd.GeoDataFrame:
+def shapes(con: duckdb.DuckDBPyConnection, ebene: str, gebietsstand: str) -> gpd.GeoDataFrame:
     df = con.execute(
         "SELECT schluessel, name, bez, flaeche_km2, geom FROM region "
         "WHERE ebene = ? AND gebietsstand = ? ORDER BY schluessel",
@@ -124,7 +85,7 @@ def shapes(con, ebene: str, gebietsstand: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(df, geometry=geoms, crs="EPSG:4326")
 
 
-def sources(con, ids: list[str]) -> pd.DataFrame:
+def sources(con: duckdb.DuckDBPyConnection, ids: list[str]) -> pd.DataFrame:
     if not ids:
         return pd.DataFrame(columns=["id", "titel", "herausgeber", "lizenz", "stand"])
     return con.execute(
@@ -133,21 +94,137 @@ def sources(con, ids: list[str]) -> pd.DataFrame:
     ).df()
 
 
-def coverage(con) -> pd.DataFrame:
+def coverage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per indicator: levels, years and source — what the start page and 'Daten & Quellen' show."""
-    return con.execute(
-        """
+    sql = """
         SELECT l.reihenfolge, l.name AS lebenslage, i.id, i.name AS indikator, i.einheit,
                string_agg(DISTINCT b.ebene, ', ' ORDER BY b.ebene) AS ebenen,
-               min(b.jahr) AS von, max(b.jahr) AS bis, count(b.wert) AS werte,
+               min(b.jahr) AS von, max(b.jahr) AS bis, {werte} AS werte,
                q.titel AS quelle, q.lizenz
         FROM indikator i JOIN lebenslage l ON l.id = i.lebenslage
-        LEFT JOIN beobachtung b ON b.indikator = i.id
+        LEFT JOIN {obs} b ON b.indikator = i.id
         LEFT JOIN quelle q ON q.id = i.quelle
         GROUP BY ALL ORDER BY l.reihenfolge, i.name
+        """
+    return _with_periods(
+        con,
+        sql.replace("{werte}", "CAST(coalesce(sum(b.n_werte), 0) AS BIGINT)"),
+        [],
+        fallback=sql.replace("{werte}", "count(b.wert)").replace("{obs}", "beobachtung"),
+    )
+
+
+def meta(con: duckdb.DuckDBPyConnection) -> dict:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def brueche(con: duckdb.DuckDBPyConnection, indikator: str) -> pd.DataFrame:
+    """Series breaks of an indicator (jahr, hinweis, quelle), oldest first: values before `jahr` are not
+    comparable with those from `jahr` on. Empty for a database built before data/brueche.csv existed."""
+    has = scalar(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'bruch'"))
+    if not has:
+        return pd.DataFrame(columns=["jahr", "hinweis", "quelle"])
+    return con.execute("SELECT jahr, hinweis, quelle FROM bruch WHERE indikator = ? ORDER BY jahr", [indikator]).df()
+
+
+def kreis_completeness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per indicator with Kreis data: the newest year with a stored value for every Kreis of the current
+    Gebietsstand and for Thüringen (`jahr_komplett`, NULL if none) and the number of Kreis years. Counts
+    only — which indicator a page opens on, never a value shown."""
+    return con.execute(
+        """
+        WITH n AS (SELECT count(*) AS n FROM region WHERE ebene = 'kreis' AND gebietsstand = 'ab-2021-07-01'),
+        k AS (
+            SELECT indikator, jahr, count(wert) AS n_werte FROM beobachtung
+            WHERE ebene = 'kreis' AND gebietsstand = 'ab-2021-07-01' GROUP BY ALL
+        ),
+        l AS (SELECT DISTINCT indikator, jahr FROM beobachtung WHERE ebene = 'land' AND wert IS NOT NULL)
+        SELECT i.indikator,
+               max(CASE WHEN k.n_werte >= n.n AND l.jahr IS NOT NULL THEN k.jahr END) AS jahr_komplett,
+               (SELECT count(DISTINCT jahr) FROM beobachtung b
+                WHERE b.indikator = i.indikator AND b.ebene = 'kreis') AS n_jahre
+        FROM (SELECT DISTINCT indikator FROM beobachtung WHERE ebene = 'kreis') i
+        CROSS JOIN n
+        LEFT JOIN k ON k.indikator = i.indikator
+        LEFT JOIN l ON l.indikator = k.indikator AND l.jahr = k.jahr
+        GROUP BY i.indikator, n.n ORDER BY i.indikator
         """
     ).df()
 
 
-def meta(con) -> dict:
-    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+def observation_periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every (indikator, ebene, gebietsstand, jahr) that holds observations, with their count."""
+    return con.execute(
+        "SELECT indikator, ebene, gebietsstand, jahr, count(*) AS n FROM beobachtung "
+        "GROUP BY ALL ORDER BY indikator, ebene, gebietsstand, jahr"
+    ).df()
+
+
+def observation_count(con: duckdb.DuckDBPyConnection) -> int:
+    return int(scalar(con.execute("SELECT count(*) FROM beobachtung")))
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every region with its keys and parents, without geometry."""
+    return con.execute(
+        "SELECT ebene, gebietsstand, schluessel, name, bez, parent, kreis_bis, kreis_ab, verband, flaeche_km2, "
+        "geometrie_quelle FROM region ORDER BY ebene, gebietsstand, schluessel"
+    ).df()
+
+
+def observation_keys(
+    con: duckdb.DuckDBPyConnection, indikator: str, ebene: str, gebietsstand: str, jahr: int
+) -> list[str]:
+    """The keys that hold an observation (a region without one is 'keine Daten', not an observation)."""
+    rows = con.execute(
+        "SELECT schluessel FROM beobachtung WHERE indikator = ? AND ebene = ? AND gebietsstand = ? AND jahr = ?",
+        [indikator, ebene, gebietsstand, int(jahr)],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def newest_kreis_period(
+    con: duckdb.DuckDBPyConnection, indikator: str, staende: tuple[str, ...] | list[str] = KREIS_STAENDE
+) -> tuple[int, str] | None:
+    """(jahr, gebietsstand) of the newest year with a stored Kreis value on one of `staende` (the current
+    Gebietsstand first within a year), or None. Which year to show, never a value: the values come through
+    the Geheimhaltung (sozialatlas.protection.showable)."""
+    row = con.execute(
+        "SELECT jahr, gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' "
+        "AND wert IS NOT NULL AND list_contains(?, gebietsstand) "
+        "ORDER BY jahr DESC, gebietsstand = 'ab-2021-07-01' DESC LIMIT 1",
+        [indikator, list(staende)],
+    ).fetchone()
+    return None if row is None else (int(row[0]), row[1])
+
+
+def observation_levels(con: duckdb.DuckDBPyConnection, indikator: str) -> list[str]:
+    """The levels (ebene) an indicator has observations on, alphabetically."""
+    return [
+        e
+        for (e,) in con.execute(
+            "SELECT DISTINCT ebene FROM beobachtung WHERE indikator = ? ORDER BY ebene", [indikator]
+        ).fetchall()
+    ]
+
+
+def value_years(con: duckdb.DuckDBPyConnection, indikator: str, ebene: str) -> list[int]:
+    """The years with at least one stored value of an indicator on a level, newest first."""
+    return [
+        int(j)
+        for (j,) in con.execute(
+            "SELECT DISTINCT jahr FROM beobachtung WHERE indikator = ? AND ebene = ? AND wert IS NOT NULL "
+            "ORDER BY jahr DESC",
+            [indikator, ebene],
+        ).fetchall()
+    ]
+
+
+def kreis_staende_of_indicator(con: duckdb.DuckDBPyConnection, indikator: str) -> set[str]:
+    """The Gebietsstände an indicator has Kreis observations on."""
+    return {
+        s
+        for (s,) in con.execute(
+            "SELECT DISTINCT gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis'", [indikator]
+        ).fetchall()
+    }

@@ -20,10 +20,8 @@ Every write runs in one DuckDB transaction: a rejected or interrupted write chan
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
-import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,17 +31,20 @@ import pandas as pd
 
 from sozialatlas import domain, settings
 from sozialatlas.errors import SozialatlasError
+from sozialatlas.store.scalar import scalar
 
 OBS_KEY = ("indikator", "ebene", "schluessel", "gebietsstand", "jahr")
 HIST = "_historie"
 HIDDEN = "_verdeckt"
-USER_TABLE_PREFIX = "planungsraum_"
+# Präsentationen (store.praesentationen) and goal-indicator links (store.ziele) are user data too.
+USER_TABLE_PREFIX = ("planungsraum_", "praesentation_", "zielbezug_", "sozialindex_")
 # Tables that describe data rather than hold it: not counted in "Zeilen neu/geändert/entfernt".
 METADATA_TABLES = {"quelle", "indikator"}
 POLARITAETEN = ("hoeher_besser", "hoeher_schlechter", "neutral")
 EBENEN_ORDER = domain.EBENEN
-# Test hook: seconds to sleep inside the import transaction, so a test can kill -9 the process there.
-PAUSE_ENV = "SOZIALATLAS_TEST_PAUSE_IN_IMPORT"
+# Test seam, never set in production: called inside the open import transaction after the rows are
+# written, so a test can stop (and kill -9) the process exactly there.
+after_rows_written: Callable[[], None] | None = None
 
 
 class ImportRejected(SozialatlasError):
@@ -89,7 +90,7 @@ CREATE TABLE IF NOT EXISTS dataset_version (
 # schema
 
 
-def create_schema(con) -> None:
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Called by db.build after the base schema (and after other modules' tables)."""
     con.execute(SCHEMA)
     _forget_catalog(con)
@@ -105,11 +106,11 @@ def _q(name: str) -> str:
 _catalog_cache: dict[int, dict[str, list[tuple[str, str]]]] = {}
 
 
-def _forget_catalog(con) -> None:
+def _forget_catalog(con: duckdb.DuckDBPyConnection) -> None:
     _catalog_cache.pop(id(con), None)
 
 
-def _catalog(con) -> dict[str, list[tuple[str, str]]]:
+def _catalog(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
     cat = _catalog_cache.get(id(con))
     if cat is None:
         cat = {}
@@ -123,19 +124,19 @@ def _catalog(con) -> dict[str, list[tuple[str, str]]]:
     return cat
 
 
-def _tables(con) -> set[str]:
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return set(_catalog(con))
 
 
-def _columns(con, table: str) -> list[str]:
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [c for c, _t in _catalog(con).get(table, [])]
 
 
-def _column_types(con, table: str) -> dict[str, str]:
+def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
     return dict(_catalog(con).get(table, []))
 
 
-def _primary_key(con, table: str) -> tuple[str, ...] | None:
+def _primary_key(con: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...] | None:
     row = con.execute(
         "SELECT constraint_column_names FROM duckdb_constraints() WHERE database_name = current_database() "
         "AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
@@ -144,7 +145,7 @@ def _primary_key(con, table: str) -> tuple[str, ...] | None:
     return tuple(row[0]) if row else None
 
 
-def tracked_tables(con) -> list[Tracked]:
+def tracked_tables(con: duckdb.DuckDBPyConnection) -> list[Tracked]:
     """The versioned tables present in this database, base tables first."""
     names = _tables(con)
     out = [t for t in BASE_TABLES if t.name in names]
@@ -154,7 +155,7 @@ def tracked_tables(con) -> list[Tracked]:
     return out
 
 
-def _ensure_side_tables(con, t: Tracked) -> None:
+def _ensure_side_tables(con: duckdb.DuckDBPyConnection, t: Tracked) -> None:
     """History (and for base tables the hidden-rows table) with the table's columns, kept in step."""
     hist = t.name + HIST
     names = _tables(con)
@@ -181,7 +182,7 @@ def _ensure_side_tables(con, t: Tracked) -> None:
 # guards and transactions
 
 
-def require_writable(con) -> None:
+def require_writable(con: duckdb.DuckDBPyConnection) -> None:
     """Refuse to write on a public instance or into a published (read-only) snapshot."""
     settings.require_admin()
     row = con.execute("SELECT value FROM meta WHERE key = 'snapshot'").fetchone()
@@ -194,7 +195,7 @@ def require_writable(con) -> None:
 
 
 @contextmanager
-def transaction(con):
+def transaction(con: duckdb.DuckDBPyConnection):
     """One transaction; inside a caller's open transaction it joins that one (the caller commits)."""
     _forget_catalog(con)
     try:
@@ -212,16 +213,16 @@ def transaction(con):
     _forget_catalog(con)
 
 
-def _next_id(con) -> int:
-    return int(con.execute("SELECT coalesce(max(id), 0) + 1 FROM dataset_version").fetchone()[0])
+def _next_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(scalar(con.execute("SELECT coalesce(max(id), 0) + 1 FROM dataset_version")))
 
 
-def current_version(con) -> int:
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """Id of the newest version (0 = only base data). A snapshot remembers it in meta."""
     row = con.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
     if row and row[0] is not None:
         return int(row[0])
-    return int(con.execute("SELECT coalesce(max(id), 0) FROM dataset_version").fetchone()[0])
+    return int(scalar(con.execute("SELECT coalesce(max(id), 0) FROM dataset_version")))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -236,10 +237,10 @@ def _collist(cols, alias: str | None = None) -> str:
     return ", ".join((f"{alias}." if alias else "") + _q(c) for c in cols)
 
 
-def _keyed_counts(con, removed: str, added: str, keycols) -> dict:
+def _keyed_counts(con: duckdb.DuckDBPyConnection, removed: str, added: str, keycols) -> dict:
     """New/changed/removed between two diff sets: a key in both is a changed row."""
     k = _collist(keycols)
-    one = lambda sql: int(con.execute(sql).fetchone()[0])  # noqa: E731
+    one = lambda sql: int(scalar(con.execute(sql)))  # noqa: E731
     return {
         "geaendert": one(f"SELECT count(*) FROM (SELECT {k} FROM {removed} INTERSECT SELECT {k} FROM {added})"),
         "neu": one(f"SELECT count(*) FROM (SELECT {k} FROM {added} EXCEPT SELECT {k} FROM {removed})"),
@@ -247,12 +248,12 @@ def _keyed_counts(con, removed: str, added: str, keycols) -> dict:
     }
 
 
-def _drop(con, *names: str) -> None:
+def _drop(con: duckdb.DuckDBPyConnection, *names: str) -> None:
     for n in names:
         con.execute(f"DROP TABLE IF EXISTS {n}")
 
 
-def _replace_keys(con, t: Tracked, rows: str, keys: str) -> dict:
+def _replace_keys(con: duckdb.DuckDBPyConnection, t: Tracked, rows: str, keys: str) -> dict:
     """Make `rows` the user rows of table t for every key in the table `keys`.
 
     Keys without a row in `rows` fall back to their base row, if there is one. Returns the counts of
@@ -282,7 +283,7 @@ def _replace_keys(con, t: Tracked, rows: str, keys: str) -> dict:
     return counts
 
 
-def _sync_history(con, vid: int) -> dict:
+def _sync_history(con: duckdb.DuckDBPyConnection, vid: int) -> dict:
     """Bring every history table in line with the current user rows; returns per-table counts."""
     out = {}
     for t in tracked_tables(con):
@@ -296,7 +297,7 @@ def _sync_history(con, vid: int) -> dict:
         con.execute(f"CREATE TEMP TABLE _h_open AS SELECT {c} FROM {H} WHERE gueltig_bis IS NULL")
         con.execute("CREATE TEMP TABLE _h_weg AS SELECT * FROM _h_open EXCEPT SELECT * FROM _h_cur")
         con.execute("CREATE TEMP TABLE _h_neu AS SELECT * FROM _h_cur EXCEPT SELECT * FROM _h_open")
-        if not con.execute("SELECT EXISTS (SELECT 1 FROM _h_weg) OR EXISTS (SELECT 1 FROM _h_neu)").fetchone()[0]:
+        if not scalar(con.execute("SELECT EXISTS (SELECT 1 FROM _h_weg) OR EXISTS (SELECT 1 FROM _h_neu)")):
             _drop(con, "_h_cur", "_h_open", "_h_weg", "_h_neu")
             continue
         con.execute(
@@ -318,7 +319,7 @@ def _totals(per_table: dict) -> tuple[int, int, int]:
 
 
 def _insert_version(
-    con,
+    con: duckdb.DuckDBPyConnection,
     vid: int,
     wer: str,
     art: str,
@@ -350,7 +351,7 @@ def _insert_version(
     )
 
 
-def _rows_table(con, table: str, df: pd.DataFrame, name: str) -> str:
+def _rows_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame, name: str) -> str:
     """A temp table with exactly the columns of `table`, filled from df by column name."""
     _drop(con, name)
     con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {_q(table)} LIMIT 0")
@@ -363,7 +364,7 @@ def _rows_table(con, table: str, df: pd.DataFrame, name: str) -> str:
     return name
 
 
-def _put_rows(con, t: Tracked, df: pd.DataFrame) -> dict:
+def _put_rows(con: duckdb.DuckDBPyConnection, t: Tracked, df: pd.DataFrame) -> dict:
     rows = _rows_table(con, t.name, df, "_v_rows")
     cols = _columns(con, t.name)
     content = [c for c in cols if c != "version_id"]
@@ -396,7 +397,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", s).strip("_")[:60]
 
 
-def _prepare(con, indikator: dict, observations: pd.DataFrame, datei: str | None = None):
+def _prepare(con: duckdb.DuckDBPyConnection, indikator: dict, observations: pd.DataFrame, datei: str | None = None):
     """Check and complete what apply_import was given.
 
     Returns (quelle_row or None, indikator_row or None, observations, is_new_indicator); a row is None
@@ -423,18 +424,21 @@ def _prepare(con, indikator: dict, observations: pd.DataFrame, datei: str | None
     if existing:
         quelle_id = existing[0]
         beispiel = bool(existing[2])
+        if ind.get("neu") is True:
+            # Checked as new, but meanwhile another import created it: writing now would overwrite that
+            # import's catalogue entry (Lebenslage, Einheit, Aggregation) with this one's.
+            raise ImportRejected(
+                f"Den Indikator „{ind_id}“ hat inzwischen ein anderer Import angelegt. Es wurde nichts "
+                "gespeichert; bitte die Datei erneut prüfen – sie ergänzt dann den vorhandenen Indikator."
+            )
         stored = con.execute("SELECT * FROM indikator WHERE id = ?", [ind_id]).df().iloc[0].to_dict()
-        merged = dict(stored)
-        for col in stored:
-            if col in ind and col not in ("id", "version_id", "beispiel", "quelle"):
-                merged[col] = ind[col]
-        levels = [e for e in str(merged.get("ebenen") or "").split(";") if e]
-        levels += [e for e in obs["ebene"].astype(str).unique() if e not in levels]
-        merged["ebenen"] = ";".join(
-            sorted(levels, key=lambda e: (EBENEN_ORDER.index(e) if e in EBENEN_ORDER else 99, e))
-        )
-        same = all(_text(merged[c]) == _text(stored[c]) for c in stored if c != "version_id")
-        if not same:  # e.g. the file brings a level the catalogue did not list yet
+        # An existing indicator keeps its catalogue entry; only a level the file brings is added. `ebenen`
+        # is a set: same set, no change (the stored order stays).
+        have = [e for e in str(stored.get("ebenen") or "").split(";") if e]
+        levels = set(obs["ebene"].astype(str))
+        if not levels <= set(have):
+            merged = dict(stored)
+            merged["ebenen"] = ";".join(domain.ebenen_sorted(set(have) | levels))
             ind_row = {k: v for k, v in merged.items() if k != "version_id"}
     else:
         name = _text(ind.get("name"))
@@ -464,9 +468,14 @@ def _prepare(con, indikator: dict, observations: pd.DataFrame, datei: str | None
                 "referenz": _text(ind.get("referenz")) or (f"Datei {datei}" if datei else "Import"),
                 "hinweis": "eigene Daten, importiert",
             }
-        ebenen = sorted(
-            set(obs["ebene"].astype(str)), key=lambda e: (EBENEN_ORDER.index(e) if e in EBENEN_ORDER else 99, e)
-        )
+        ebenen = domain.ebenen_sorted(obs["ebene"].astype(str))
+        aggregation = _text(ind.get("aggregation"))
+        if aggregation not in domain.AGGREGATIONEN:
+            # Never a default: "keine" would publish small counts unprotected (issue 14).
+            raise ImportRejected(
+                "Für einen neuen Indikator ist anzugeben, was die Werte sind: Anzahlen (Aggregation „summe“), "
+                "Quoten aus Zähler und Nenner („quote“) oder Indizes bzw. Quoten ohne Fallzahlen („keine“)."
+            )
         dez = ind.get("dezimalen")
         ind_row = {
             "id": ind_id,
@@ -481,7 +490,7 @@ def _prepare(con, indikator: dict, observations: pd.DataFrame, datei: str | None
             "polaritaet": polaritaet,
             "dezimalen": 1 if dez is None or (isinstance(dez, float) and dez != dez) else int(dez),
             "ebenen": ";".join(ebenen),
-            "aggregation": _text(ind.get("aggregation")) or "keine",
+            "aggregation": aggregation,
             "quelle": quelle_id,
             "lizenz": lizenz,
             "beispiel": beispiel,
@@ -541,7 +550,9 @@ def _prepare(con, indikator: dict, observations: pd.DataFrame, datei: str | None
     return quelle_row, ind_row, out, not existing
 
 
-def apply_import(con, indikator: dict, observations: pd.DataFrame, wer: str, datei: str | None) -> int:
+def apply_import(
+    con: duckdb.DuckDBPyConnection, indikator: dict, observations: pd.DataFrame, wer: str, datei: str | None
+) -> int:
     """Write an imported indicator (new or existing) and its values as one new version; returns its id.
 
     `indikator`: `id` (optional for a new one: derived from `name`), for a new indicator also `name`,
@@ -567,14 +578,10 @@ def apply_import(con, indikator: dict, observations: pd.DataFrame, wer: str, dat
             if rows:
                 per_table[spec.name] = _put_rows(con, spec, pd.DataFrame(rows).assign(version_id=vid))
         per_table["beobachtung"] = _put_rows(con, BASE_TABLES[2], obs.assign(version_id=vid))
-        pause = os.environ.get(PAUSE_ENV)
-        if pause:
-            print("IMPORT-PAUSE", file=sys.stderr, flush=True)
-            time.sleep(float(pause))
+        if after_rows_written is not None:
+            after_rows_written()
         _sync_history(con, vid)
-        name = (ind_row or {}).get("name") or con.execute(
-            "SELECT name FROM indikator WHERE id = ?", [ind_id]
-        ).fetchone()[0]
+        name = (ind_row or {}).get("name") or scalar(con.execute("SELECT name FROM indikator WHERE id = ?", [ind_id]))
         details = {
             "indikator": ind_id,
             "indikator_name": name,
@@ -585,10 +592,13 @@ def apply_import(con, indikator: dict, observations: pd.DataFrame, wer: str, dat
         }
         was = f"Import: {name}" + ("" if neu else " (Werte ergänzt)")
         _insert_version(con, vid, wer, "import", was, datei, per_table, details)
+        _refresh_periods(con)
     return vid
 
 
-def record_change(con, wer: str, was: str, details: dict | None = None, datei: str | None = None) -> int:
+def record_change(
+    con: duckdb.DuckDBPyConnection, wer: str, was: str, details: dict | None = None, datei: str | None = None
+) -> int:
     """Record what a caller has just changed in user tables (e.g. Planungsräume) as a new version.
 
     Call it right after the change, ideally inside the caller's own transaction (then both commit
@@ -602,7 +612,14 @@ def record_change(con, wer: str, was: str, details: dict | None = None, datei: s
     return vid
 
 
-def rollback(con, ziel: int, wer: str) -> int:
+def _refresh_periods(con: duckdb.DuckDBPyConnection) -> None:
+    """Observations changed: the summary the page queries read must change in the same transaction."""
+    from sozialatlas.store import db  # db imports this module
+
+    db.refresh_periods(con)
+
+
+def rollback(con: duckdb.DuckDBPyConnection, ziel: int, wer: str) -> int:
     """Restore the user data as it was right after version `ziel` (0: no user data, only data/).
 
     The restore is a new version; the versions after `ziel` stay listed and are marked as undone.
@@ -629,10 +646,12 @@ def rollback(con, ziel: int, wer: str) -> int:
                 [ziel, ziel],
             )
             where = " WHERE version_id IS NOT NULL" if t.base else ""
-            same = con.execute(
-                f"SELECT NOT EXISTS (SELECT {c} FROM {_q(t.name)}{where} EXCEPT SELECT * FROM _r_rows) "
-                f"AND NOT EXISTS (SELECT * FROM _r_rows EXCEPT SELECT {c} FROM {_q(t.name)}{where})"
-            ).fetchone()[0]
+            same = scalar(
+                con.execute(
+                    f"SELECT NOT EXISTS (SELECT {c} FROM {_q(t.name)}{where} EXCEPT SELECT * FROM _r_rows) "
+                    f"AND NOT EXISTS (SELECT * FROM _r_rows EXCEPT SELECT {c} FROM {_q(t.name)}{where})"
+                )
+            )
             if same:
                 _drop(con, "_r_rows")
                 continue
@@ -655,10 +674,11 @@ def rollback(con, ziel: int, wer: str) -> int:
             else f"Zurückgesetzt auf den Stand nach Version {ziel}"
         )
         _insert_version(con, vid, wer, "ruecknahme", was, None, per_table, {"ziel": ziel}, zurueck_auf=ziel)
+        _refresh_periods(con)
     return vid
 
 
-def list_versions(con) -> pd.DataFrame:
+def list_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every version, newest first."""
     return con.execute(
         "SELECT id, wer, wann, art, was, datei, zeilen_neu, zeilen_geaendert, zeilen_entfernt, "
@@ -666,7 +686,7 @@ def list_versions(con) -> pd.DataFrame:
     ).df()
 
 
-def changes(con, vid: int, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def changes(con: duckdb.DuckDBPyConnection, vid: int, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(rows that version `vid` added, rows it removed) in one table, from the history."""
     _forget_catalog(con)
     t = {x.name: x for x in tracked_tables(con)}.get(table)
@@ -684,7 +704,7 @@ def changes(con, vid: int, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 # carrying user data into a freshly built database
 
 
-def carry_over(con, old: str) -> dict:
+def carry_over(con: duckdb.DuckDBPyConnection, old: str) -> dict:
     """Copy versions, histories and current user rows from the attached database `old` into `con`.
 
     Called by db.build before the new file replaces the old one: base rows come fresh from data/,
@@ -730,7 +750,7 @@ def carry_over(con, old: str) -> dict:
                 con.execute(
                     f"INSERT INTO {_q(name)} ({_collist(shared)}) SELECT {_collist(shared)} FROM {_q(old)}.{_q(name)}"
                 )
-            carried[name] = int(con.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0])
+            carried[name] = int(scalar(con.execute(f"SELECT count(*) FROM {_q(name)}")))
     for t in tracked_tables(con):
         _ensure_side_tables(con, t)
         hist = t.name + HIST
@@ -748,7 +768,7 @@ def carry_over(con, old: str) -> dict:
     return carried
 
 
-def baseline(con) -> None:
+def baseline(con: duckdb.DuckDBPyConnection) -> None:
     """After a build: make the history agree with the user rows the database now holds.
 
     In a new database, rows that other modules put into their tables at build time (the example
@@ -756,7 +776,7 @@ def baseline(con) -> None:
     changed user rows (it should not), the difference is recorded as a version of its own.
     """
     _forget_catalog(con)
-    if not con.execute("SELECT count(*) FROM dataset_version").fetchone()[0]:
+    if not scalar(con.execute("SELECT count(*) FROM dataset_version")):
         _sync_history(con, 0)
         return
     vid = _next_id(con)
@@ -780,6 +800,10 @@ def baseline(con) -> None:
 ART_TEXT = {"import": "Import", "aenderung": "Änderung", "ruecknahme": "Rücknahme"}
 # Short codes other modules pass as `was`, in words.
 WAS_TEXT = {
+    "praesentation_gespeichert": "Präsentation gespeichert",
+    "praesentation_geloescht": "Präsentation gelöscht",
+    "zielbezug_gespeichert": "Ziel-Indikator-Verknüpfung gespeichert",
+    "zielbezug_geloescht": "Ziel-Indikator-Verknüpfung gelöscht",
     "planungsraum_gespeichert": "Planungsräume gespeichert",
     "planungsraum_geloescht": "Planungsräume gelöscht",
 }
@@ -791,10 +815,15 @@ EBENE_TEXT = {
     "stadtbezirk": "Stadtbezirke",
 }
 TABLE_TEXT = {
+    "praesentation_satz": "Präsentationen",
+    "praesentation_folie": "Folien",
+    "zielbezug_ziel": "eigene Ziele",
+    "zielbezug_indikator": "Ziel-Indikator-Verknüpfungen",
     "beobachtung": "Werte",
     "indikator": "Indikatoren",
     "quelle": "Quellen",
     "planungsraum_definition": "Planungsraum-Gliederungen",
+    "sozialindex_definition": "gespeicherte Sozialindizes",
     "planungsraum_member": "Gemeinde-Zuordnungen",
 }
 

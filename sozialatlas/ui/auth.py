@@ -4,13 +4,14 @@ Ways in, first match wins:
 1. SOZIALATLAS_ADMIN_OPEN=1: no login (a planner's own computer, tests). Never on a public instance.
 2. `[auth]` in .streamlit/secrets.toml: single sign-on (OIDC) through st.login; optionally only the
    addresses in `[admin] erlaubte_emails`.
-3. `[admin] password_sha256` (or plain `password`) in .streamlit/secrets.toml: a password form.
+3. `[admin] password_scrypt` (from `python -m sozialatlas passwort`; the old `password_sha256` or plain
+   `password` still work, with a German deprecation warning) in .streamlit/secrets.toml: a password form,
+   behind one process-wide throttle (settings.LOGIN_THROTTLE). Streamlit keeps the login in the session,
+   which a reload (F5) replaces: a password login does not survive F5 (OIDC via st.login does, by cookie).
 Without any of these the pages stay locked and say how to set a password.
 """
 
 from __future__ import annotations
-
-import time
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -23,18 +24,35 @@ SETUP_HELP = """Die Verwaltungsseiten sind gesperrt, weil kein Passwort eingeric
 
 So richten Sie eines ein (auf dem Server, im Ordner des Sozialatlas):
 
-1. Prüfsumme des Passworts bilden:
-   `python -c "import hashlib, getpass; print(hashlib.sha256(getpass.getpass().encode()).hexdigest())"`
-2. In die Datei `.streamlit/secrets.toml` eintragen (Vorlage: `.streamlit/secrets.toml.example`):
+1. Den Eintrag erzeugen (fragt das Passwort zweimal ab, gibt es nie aus):
+   `python -m sozialatlas passwort`
+2. Die ausgegebenen Zeilen in die Datei `.streamlit/secrets.toml` eintragen (Vorlage:
+   `.streamlit/secrets.toml.example`):
 
    ```toml
    [admin]
-   password_sha256 = "…die Prüfsumme…"
+   password_scrypt = "scrypt$16384$8$1$…"
    ```
 3. Den Sozialatlas neu starten.
 
 Auf dem eigenen Rechner ohne Anmeldung: mit `SOZIALATLAS_ADMIN_OPEN=1` starten.
 Einzelheiten: docs/BETRIEB.md."""
+
+
+def locked_text(kontakt: str | None = None) -> str:
+    """What a locked admin page says: in plain German, whom to ask (`[admin] kontakt` in secrets.toml)."""
+    wer = (
+        f"Bitte wenden Sie sich an: {kontakt.strip()}."
+        if isinstance(kontakt, str) and kontakt.strip()
+        else "Bitte wenden Sie sich an die Stelle, die den Sozialatlas in Ihrem Haus betreibt – meist die "
+        "IT-Abteilung oder die Fachadministration der Sozialplanung."
+    )
+    return (
+        "Die Verwaltungsseiten (Import, Versionen, Planungsräume verwalten) sind gesperrt, weil für diesen "
+        f"Sozialatlas noch kein Zugang eingerichtet ist. {wer} Bitten Sie darum, einen Zugang für die "
+        "Verwaltung einzurichten; die Anleitung dafür steht im Betriebshandbuch (docs/BETRIEB.md, Abschnitt "
+        "„Anmeldung“). Alle anderen Seiten des Atlas können Sie ohne Anmeldung nutzen."
+    )
 
 
 def _secrets() -> dict:
@@ -77,12 +95,13 @@ def _login(admin: dict) -> None:
     st.session_state["admin_passwort"] = ""
     if not wer:
         st.session_state["admin_fehler"] = "Bitte Ihren Namen angeben."
-    elif settings.check_password(pw, admin):
+    elif settings.LOGIN_THROTTLE.attempt(wer, pw, admin):
         st.session_state[SESSION_KEY] = wer
         st.session_state.pop("admin_fehler", None)
     else:
-        time.sleep(1)  # slows down guessing
-        st.session_state["admin_fehler"] = "Das Passwort ist falsch."
+        st.session_state["admin_fehler"] = (
+            "Das Passwort ist falsch. Nach jedem Fehlversuch dauert die nächste Prüfung länger."
+        )
 
 
 def _logout() -> None:
@@ -95,7 +114,13 @@ def _password(admin: dict) -> str:
             st.caption("Angemeldet für die Verwaltung")
             st.button("Abmelden", key="admin_abmelden", on_click=_logout)
         return st.session_state[SESSION_KEY]
-    st.info("Die Verwaltung ist durch ein Passwort geschützt.")
+    st.info(
+        "Die Verwaltung ist durch ein Passwort geschützt. Die Anmeldung gilt für dieses Browserfenster; nach "
+        "dem Neuladen der Seite (F5) ist sie erneut nötig."
+    )
+    warnung = settings.password_deprecation(admin)
+    if warnung:
+        st.warning(warnung, icon=":material/key:")
     with st.form("admin_login"):
         st.text_input("Ihr Name (erscheint in der Versionsliste)", max_chars=80, key="admin_name")
         st.text_input("Passwort", type="password", key="admin_passwort")
@@ -117,6 +142,7 @@ def require_admin() -> str:
     if secrets.get("auth"):
         return _oidc(secrets["auth"], admin)
     if not settings.password_configured(admin):
-        st.warning(SETUP_HELP)
+        # Office staff see whom to ask, not shell commands; the setup steps are for IT (docs/BETRIEB.md).
+        st.warning(locked_text(admin.get("kontakt")), icon=":material/lock:")
         st.stop()
     return _password(admin)

@@ -20,7 +20,7 @@ def attribution(quelle_ids: list[str]) -> None:
     src = data.sources(tuple(sorted(set(q for q in quelle_ids if q))))
     # Imported sources are user text: escaped so they show as typed, never as Markdown/HTML.
     lines = [
-        f"**Quelle:** {md(r.titel)} ({md(r.herausgeber)}); Lizenz: {md(r.lizenz)}; Stand: {md(r.stand)}"
+        f"**Quelle:** {md(formatting.quelle_text(r.titel, r.herausgeber))}; Lizenz: {md(r.lizenz)}; Stand: {md(formatting.datum(r.stand))}"
         for r in src.itertuples()
     ]
     lines.append(GEO_ATTRIBUTION)

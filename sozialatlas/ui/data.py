@@ -7,6 +7,7 @@ every cached query is keyed by that identity, so no page shows data from before 
 
 from __future__ import annotations
 
+import functools
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from sozialatlas import paths, settings
+from sozialatlas.protection import showable
 from sozialatlas.store import db, queries
 
 
@@ -101,7 +103,45 @@ def writing():
     st.cache_data.clear()
 
 
-@st.cache_data(show_spinner=False)
+# --- caches: one rule for every cached query --------------------------------------------------------
+#
+# Every cached function of the ui layer is declared with `@data.cached(...)`:
+# - the key is the function's own arguments plus the database identity (version_key), added here, so a
+#   replaced file is never answered from an old entry — whether or not the function takes `version`;
+# - each cache is bounded: at most `max_entries` entries, each at most `ttl` seconds old. Entry sizes
+#   measured on the Thüringen database (pickled): protected values of a whole Gemeinde level 0.3 MB,
+#   Gemeinde shapes 0.6 MB, the catalogue 0.16 MB, Kreis values and periods ≤ 0.01 MB. Worst case with
+#   these bounds: ~8 LARGE caches × 32 × 0.6 MB ≈ 150 MB plus ~25 SMALL caches × 256 × ≤ 0.01 MB ≈ 60 MB
+#   (CACHE_BUDGET_MB per replica, docs/BETRIEB.md "Größe eines Replikats"). For a Germany-size database
+#   (17× the Gemeinden) lower LARGE to 4 to stay in the same budget.
+SMALL, LARGE = 256, 32  # entries: small results (lists, values) / geometry and whole-level tables
+TTL = 6 * 3600  # seconds: a public replica running for weeks drops views nobody asked for since morning
+CACHE_BUDGET_MB = 210
+
+
+def cached(*, max_entries: int = SMALL, ttl: int | None = TTL, show_spinner=False):
+    """st.cache_data with the project's key rule (database identity) and bounds (see above)."""
+
+    def deco(func):
+        def inner(version, *args, **kwargs):
+            return func(*args, **kwargs)
+
+        # Streamlit names a cache by module, qualified name and source: without this every function
+        # decorated here would share one cache.
+        inner.__module__, inner.__qualname__ = func.__module__, func.__qualname__ + ".<cached>"
+        store = st.cache_data(max_entries=max_entries, ttl=ttl, show_spinner=show_spinner)(inner)
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            return store(version_key(), *args, **kwargs)
+
+        wrapper.clear = store.clear
+        return wrapper
+
+    return deco
+
+
+@st.cache_data(show_spinner=False, max_entries=SMALL, ttl=TTL)
 def _indicators(version, ebene):
     return queries.indicators(connection(), ebene)
 
@@ -110,7 +150,7 @@ def indicators(ebene: str | None = None):
     return _indicators(version_key(), ebene)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=SMALL, ttl=TTL)
 def _lebenslagen(version):
     return queries.lebenslagen(connection())
 
@@ -119,7 +159,7 @@ def lebenslagen():
     return _lebenslagen(version_key())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=SMALL, ttl=TTL)
 def _periods(version, indikator, ebene):
     return queries.periods(connection(), indikator, ebene)
 
@@ -128,25 +168,25 @@ def periods(indikator: str, ebene: str):
     return _periods(version_key(), indikator, ebene)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=LARGE, ttl=TTL)
 def _values(version, indikator, ebene, gebietsstand, jahr):
-    return queries.values(connection(), indikator, ebene, gebietsstand, jahr)
+    return showable.values(connection(), indikator, ebene, gebietsstand, jahr)
 
 
 def values(indikator: str, ebene: str, gebietsstand: str, jahr: int):
     return _values(version_key(), indikator, ebene, gebietsstand, jahr)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=SMALL, ttl=TTL)
 def _land_value(version, indikator, jahr):
-    return queries.land_value(connection(), indikator, jahr)
+    return showable.land_value(connection(), indikator, jahr)
 
 
 def land_value(indikator: str, jahr: int):
     return _land_value(version_key(), indikator, jahr)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=LARGE, ttl=TTL)
 def _shapes(version, ebene, gebietsstand):
     return queries.shapes(connection(), ebene, gebietsstand)
 
@@ -155,7 +195,7 @@ def shapes(ebene: str, gebietsstand: str):
     return _shapes(version_key(), ebene, gebietsstand)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=SMALL, ttl=TTL)
 def _sources(version, ids):
     return queries.sources(connection(), list(ids))
 
@@ -164,7 +204,7 @@ def sources(ids: tuple[str, ...]):
     return _sources(version_key(), tuple(ids))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=SMALL, ttl=TTL)
 def _coverage(version):
     return queries.coverage(connection())
 

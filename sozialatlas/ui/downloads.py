@@ -3,6 +3,7 @@ with many charts stays fast; clicking does not rerun the page.
 
     downloads.table_buttons(export_df, meta, basename="kreisvergleich_schuldnerquote_2021", key="kv")
     downloads.chart_buttons(chart, basename="rangfolge_schuldnerquote_2021", key="kv_rang")
+    downloads.chart_buttons(lambda: make_chart(), basename="karte", key="kv_karte")  # built on click
 """
 
 from __future__ import annotations
@@ -38,11 +39,31 @@ def table_buttons(df, meta, *, basename: str, key: str, sheet_name: str = "Daten
 
 
 def chart_buttons(chart, *, basename: str, key: str, label: str = "Grafik") -> None:
-    """PNG (for slides) and SVG (for print) of an Altair chart."""
+    """PNG (for slides) and SVG (for print) of an Altair chart — or of a function returning one.
+
+    A chart is checked now, so one that cannot be exported says so on the page instead of a button that
+    silently downloads nothing. A function is called only when a button is clicked: building and
+    serialising the export charts of the Kreisvergleich on every rerun was ≈ 10 % of a cached rerun
+    (issue 13); if it fails then, Streamlit shows its download error and the log has the reason."""
+    if callable(chart):
+        build = chart
+
+        def spec():
+            return exports.chart_spec(build())
+    else:
+        try:
+            checked = exports.chart_spec(chart)
+        except exports.ChartExportError as exc:
+            st.error(f"{label}: {exc} Bitte die Tabelle herunterladen oder die Seite neu laden.")
+            return
+
+        def spec():
+            return checked
+
     c1, c2 = st.columns(2)
     c1.download_button(
         f"{label} als PNG",
-        lambda: exports.chart_png(chart),
+        lambda: exports.chart_png(spec()),
         file_name=exports.filename(basename, ext="png"),
         mime="image/png",
         key=f"{key}_png",
@@ -51,7 +72,7 @@ def chart_buttons(chart, *, basename: str, key: str, label: str = "Grafik") -> N
     )
     c2.download_button(
         f"{label} als SVG",
-        lambda: exports.chart_svg(chart),
+        lambda: exports.chart_svg(spec()),
         file_name=exports.filename(basename, ext="svg"),
         mime="image/svg+xml",
         key=f"{key}_svg",

@@ -25,6 +25,7 @@ import streamlit as st
 from sozialatlas.render import charts, classify, mapclasses
 from sozialatlas.render.mapclasses import ClassSettings, MapClasses
 from sozialatlas.ui import urlstate
+from sozialatlas.ui.plain import md
 
 __all__ = [
     "ClassSettings",
@@ -188,7 +189,8 @@ def legend_table(mc: MapClasses, *, einheit: str = "", gebiet_plural: str = "Geb
 
 def legend_styler(entries, *, einheit: str = "", gebiet_plural: str = "Gebiete"):
     """Legend rows (label, count, colour) as a table whose first column shows the colour swatch."""
-    head = f"Wertebereich ({einheit})" if einheit else "Wertebereich"
+    # the unit comes from data (an import): escaped, st.table renders headers as Markdown
+    head = f"Wertebereich ({md(einheit)})" if einheit else "Wertebereich"
     df = pd.DataFrame(
         {"Farbe": ["" for _ in entries], head: [e.label for e in entries], gebiet_plural: [e.count for e in entries]}
     )

@@ -14,11 +14,18 @@ PAGES = [
     ("app_pages/kreisprofil.py", "Kreisprofil", ":material/description:", "kreisprofil", False),
     ("app_pages/lebenslagen.py", "Lebenslagen", ":material/diversity_3:", "lebenslagen", False),
     ("app_pages/kleinraeumig.py", "Kleinräumig", ":material/grid_on:", "kleinraeumig", False),
+    ("app_pages/sozialindex.py", "Sozialindex", ":material/stacked_line_chart:", "sozialindex", False),
+    ("app_pages/raeumliche_statistik.py", "Räumliche Statistik", ":material/scatter_plot:", "raeumliche-statistik", False),
     ("app_pages/strategien.py", "Strategien & Ziele", ":material/flag:", "strategien", False),
     ("app_pages/daten_quellen.py", "Daten & Quellen", ":material/menu_book:", "daten-quellen", False),
+    ("app_pages/monitoring.py", "Monitoring", ":material/monitoring:", "monitoring", False),
+    ("app_pages/praesentationsmodus.py", "Präsentationsmodus", ":material/slideshow:", "praesentationsmodus", False),
+    ("app_pages/barrierefreiheit.py", "Barrierefreiheit", ":material/accessibility:", "barrierefreiheit", False),
     ("app_pages/planungsraeume.py", "Planungsräume verwalten", ":material/edit_location_alt:", "planungsraeume", True),
     ("app_pages/import.py", "Import", ":material/upload_file:", "import", True),
     ("app_pages/versionen.py", "Versionen", ":material/history:", "versionen", True),
+    ("app_pages/praesentationen.py", "Präsentationen", ":material/co_present:", "praesentationen", True),
+    ("app_pages/ziele.py", "Ziele verknüpfen", ":material/link:", "ziele", True),
 ]
 
 

@@ -22,7 +22,7 @@ def _v():
     return data.version_key()
 
 
-@st.cache_data(show_spinner=False)
+@data.cached(max_entries=data.LARGE)
 def _values(version, indikator: str, jahr: int, ebene: str) -> pd.DataFrame:
     return smallarea.values(data.connection(), indikator, int(jahr), ebene=ebene)
 
@@ -35,7 +35,7 @@ def values(indikator: str, jahr: int, ebene: str, kreis: str | None = None) -> p
     return vals.reset_index(drop=True)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached(max_entries=data.LARGE)
 def _pr_values(version, definition_id: int, indikator: str, jahr: int):
     try:
         return planungsraum.aggregate(data.connection(), int(definition_id), indikator, int(jahr)), None
@@ -48,7 +48,7 @@ def planungsraum_values(definition_id: int, indikator: str, jahr: int):
     return _pr_values(_v(), int(definition_id), indikator, int(jahr))
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def _definitions(version, kreis):
     return planungsraum.list_definitions(data.connection(), kreis)
 
@@ -57,7 +57,7 @@ def definitions(kreis: str | None = None) -> pd.DataFrame:
     return _definitions(_v(), kreis)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached(max_entries=data.LARGE)
 def _pr_shapes(version, definition_id: int):
     return planungsraum.shapes(data.connection(), int(definition_id))
 
@@ -66,7 +66,7 @@ def planungsraum_shapes(definition_id: int):
     return _pr_shapes(_v(), int(definition_id))
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def _members(version, definition_id: int):
     return planungsraum.members(data.connection(), int(definition_id))
 
@@ -75,7 +75,7 @@ def members(definition_id: int) -> pd.DataFrame:
     return _members(_v(), int(definition_id))
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def _kreise(version) -> dict:
     df = kleinraeumig.kreise(data.connection())
     return dict(zip(df["schluessel"], df["name"]))
@@ -86,7 +86,7 @@ def kreise() -> dict:
     return _kreise(_v())
 
 
-@st.cache_data(show_spinner=False)
+@data.cached(max_entries=data.LARGE)
 def _shapes(version, ebene: str):
     return kleinraeumig.area_shapes(data.connection(), ebene)
 
@@ -116,7 +116,7 @@ def overview_shapes(ebene: str):
     return _overview_verbaende(_v())
 
 
-@st.cache_data(show_spinner=False)
+@data.cached(max_entries=data.LARGE)
 def _overview_verbaende(version):
     import geopandas as gpd
 
@@ -141,7 +141,7 @@ def years(indikator: str, level: str) -> list[int]:
     return sorted({int(j) for j in per.loc[per["n_werte"] > 0, "jahr"]}, reverse=True)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def _profile(version, ebene: str, schluessel: str, verband: str | None, verband_name: str | None):
     entries = []
     for level, key, hinweis in (
@@ -192,6 +192,22 @@ def legend(rows: kleinraeumig.Rows, mc, *, einheit: str, gebiet_plural: str) -> 
     st.table(mapcontrols.legend_styler(entries, einheit=einheit, gebiet_plural=gebiet_plural))
     for note in mc.notes:
         st.caption(note)
+
+
+def gen(name: str) -> int:
+    """Generation of a map (part of its widget key)."""
+    return st.session_state.get(f"_{name}_gen", 0)
+
+
+def bump(name: str) -> None:
+    # A new key remounts the map: Streamlit greys out every unselected area while a map selection exists.
+    st.session_state[f"_{name}_gen"] = gen(name) + 1
+
+
+def picked(key: str, layer: str) -> str | None:
+    """The key (`k`) of the area clicked on the pydeck map with widget key `key`, or None."""
+    objs = ((st.session_state.get(key) or {}).get("selection") or {}).get("objects", {}).get(layer) or []
+    return (objs[0].get("properties") or objs[0]).get("k") if objs else None
 
 
 def wert_text(v, ind: Indicator) -> str:

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
+from sozialatlas.store import regions as stored_regions
 from sozialatlas.ui import data
 from sozialatlas.views import lebenslagen as lebenslagen_view
 from sozialatlas.views import profile, strategies, timeseries
-
-
-def md(text) -> str:
-    """Text from data, safe inside st.markdown/st.caption: every Markdown (and LaTeX '$') character escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
 def init(key: str, default) -> None:
@@ -23,61 +17,59 @@ def init(key: str, default) -> None:
         st.session_state[key] = default
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def series(indikator: str, stand: str, kreise: tuple[str, ...]):
     return timeseries.series(data.connection(), indikator, stand, list(kreise))
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def native_staende(indikator: str):
     return timeseries.native_staende(data.connection(), indikator)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def kreise(stand: str):
     return profile.kreise(data.connection(), stand)
 
 
-@st.cache_data(show_spinner="Kreisprofil wird zusammengestellt …")
+@data.cached(show_spinner="Kreisprofil wird zusammengestellt …")
 def kreis_profile(schluessel: str, stand: str):
     return profile.profile(data.connection(), schluessel, stand)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def outline_svg(schluessel: str, stand: str, title: str) -> str:
     con = data.connection()
-    kreis = con.execute(
-        "SELECT geom FROM region WHERE ebene = 'kreis' AND schluessel = ? AND gebietsstand = ?", [schluessel, stand]
-    ).fetchone()
-    land = con.execute("SELECT geom FROM region WHERE ebene = 'land'").fetchone()
-    if not kreis or not land:
+    kreis = stored_regions.kreis_geom(con, schluessel, stand)
+    land = stored_regions.land_geom(con)
+    if kreis is None or land is None:
         return ""
-    return profile.outline_svg(kreis[0], land[0], title=title)
+    return profile.outline_svg(kreis, land, title=title)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def indicators_of(lebenslage: str):
     return lebenslagen_view.indicators_of(data.connection(), lebenslage)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def cards(lebenslage: str) -> list[dict]:
     con = data.connection()
     inds = lebenslagen_view.indicators_of(con, lebenslage)
     return [lebenslagen_view.card(con, ind) for ind in inds.to_dict("records")]
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def gemeinde_years(indikator: str):
     return lebenslagen_view.gemeinde_years(data.connection(), indikator)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def gemeinden(indikator: str, kreis: str, stand: str, jahr: int):
     return lebenslagen_view.gemeinden(data.connection(), indikator, kreis, stand, jahr)
 
 
-@st.cache_data(show_spinner=False)
+@data.cached()
 def strategy_data():
     con = data.connection()
     return {
@@ -87,3 +79,19 @@ def strategy_data():
         "ziele": strategies.goals(con),
         "indikatoren": strategies.monitoring_indicators(con),
     }
+
+
+@data.cached()
+def completeness():
+    """Per indicator the newest year complete for all Kreise and Thüringen (which indicator a page opens on)."""
+    from sozialatlas.store import queries
+
+    return queries.kreis_completeness(data.connection())
+
+
+@data.cached()
+def brueche(indikator: str):
+    """Series breaks of an indicator (jahr, hinweis, quelle) from data/brueche.csv."""
+    from sozialatlas.store import queries
+
+    return queries.brueche(data.connection(), indikator)

@@ -85,7 +85,8 @@ def build(con, indikatoren: Iterable[str] | None = None, progress: Callable[[int
     periods = queries.observation_periods(con)
     if indikatoren is not None:
         periods = periods[periods["indikator"].isin(list(indikatoren))]
-    parts, skipped = [], {}
+    parts: list[pd.DataFrame] = []
+    skipped: dict[tuple[str, str], int] = {}
     total = len(periods)
     for i, p in enumerate(periods.itertuples(index=False)):
         rows, missing = _protected_rows(con, p.indikator, p.ebene, p.gebietsstand, int(p.jahr))

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sozialatlas import domain
 from sozialatlas.render import formatting, mapclasses, palettes
+from sozialatlas.store import regions as stored_regions
 from sozialatlas.views.kreisvergleich import Indicator
 
 THUERINGEN = "16"
@@ -286,15 +288,12 @@ def text(v) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Queries (read-only; a DuckDB connection in, pandas out)
+# Reads (the SQL is in sozialatlas.store.regions; a DuckDB connection in, pandas out)
 
 
 def kreise(con) -> pd.DataFrame:
     """The 22 Kreise (Gebietsstand of the 2021 Gemeinden), sorted by name."""
-    return con.execute(
-        "SELECT schluessel, name, bez FROM region WHERE ebene = 'kreis' "
-        "AND gebietsstand = 'ab-2021-07-01' ORDER BY name"
-    ).df()
+    return stored_regions.kreise_by_name(con, domain.KREISE_AB)
 
 
 def area_shapes(con, ebene: str):
@@ -302,11 +301,6 @@ def area_shapes(con, ebene: str):
     import geopandas as gpd
     import shapely
 
-    stand = {"gemeinde": "2021-12-31", "gemeindeverband": "2021-12-31", "stadtbezirk": "jena-2017"}[ebene]
-    df = con.execute(
-        "SELECT schluessel, name, CASE WHEN ebene = 'stadtbezirk' THEN parent ELSE kreis_ab END AS kreis, "
-        "verband, geom FROM region WHERE ebene = ? AND gebietsstand = ? ORDER BY schluessel",
-        [ebene, stand],
-    ).df()
+    df = stored_regions.small_area_geoms(con, ebene)
     geoms = shapely.from_wkb([bytes(b) for b in df.pop("geom")]) if len(df) else []
     return gpd.GeoDataFrame(df, geometry=list(geoms), crs="EPSG:4326")

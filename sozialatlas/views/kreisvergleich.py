@@ -17,7 +17,7 @@ import pandas as pd
 
 from sozialatlas.areas import gebietsstand
 from sozialatlas.protection import privacy
-from sozialatlas.render import charts, formatting, mapclasses, maps, palettes, tables
+from sozialatlas.render import charts, exports, formatting, mapclasses, maps, palettes, tables
 from sozialatlas.views import profile
 
 # URL value → Gebietsstand id; readable links: ?gebietsstand=22
@@ -227,7 +227,9 @@ def build_view(
         mess_einheit = ind.einheit_aenderung
         mess_titel = f"Veränderung {vorher}–{jahr}" + (" in %" if ind.is_count else "")
         reference = land_change(land_value, land_before_value, ind)
-        classes_ref, ref_phrase, comparable = 0.0, "0 (keine Veränderung)", True
+        classes_ref: float | None = 0.0
+        ref_phrase: str | None = "0 (keine Veränderung)"
+        comparable = True
     else:
         vals["messwert"] = vals["wert"].astype(float)
         mess_einheit = ind.einheit
@@ -246,6 +248,7 @@ def build_view(
         dezimalen=mess_dezimalen,
         reference_comparable=comparable,
         reference_phrase=ref_phrase,
+        change=change,
     )
     mc = ProtectedClasses.wrap(mc, sub["messwert_gesperrt"])
     fill = {k: NICHT_AUSGEWAEHLT for k in vals["schluessel"]}
@@ -377,24 +380,41 @@ def export_table(
     out["Status"] = [status_text(s, w) for s, w in zip(vals["status"], vals["wert"])]
     out["Stand"] = [formatting.datum(s) if isinstance(s, str) else "" for s in vals["stand"]]
     out["Quelle"] = [q if isinstance(q, str) else "" for q in vals["quelle_titel"]]
-    out["Hinweis"] = [h if isinstance(h, str) else "" for h in vals["hinweis"]]
-    if land:
-        row = {c: None for c in out.columns}
-        row.update(
-            {
-                "Schlüssel": "16",
-                "Kreis": "Thüringen",
-                "Kreistyp": "Land",
-                f"{ind.name} {jahr}{e}": float(land["wert"]),
-                "Status": tables.STATUS_TEXT.get(land.get("status"), "veröffentlicht"),
-                "Stand": formatting.datum(land.get("stand")),
-                "Quelle": land.get("quelle_titel") or "",
-                "Hinweis": land.get("hinweis") if land.get("status") == formatting.GESPERRT else "",
-            }
+    lizenz = vals["lizenz"] if "lizenz" in vals else pd.Series([None] * len(vals))
+    out["Lizenz"] = [x if isinstance(x, str) else "" for x in lizenz]
+    out["Hinweis"] = [formatting.nutzer_hinweis(h) for h in vals["hinweis"]]
+    # Thüringen is always the last row: its value, or 'keine Daten' / 'gesperrt' (never left out).
+    row: dict[str, object] = {c: None for c in out.columns}
+    shown = land_shown(land)
+    row.update(
+        {
+            "Schlüssel": "16",
+            "Kreis": "Thüringen",
+            "Kreistyp": "Land",
+            f"{ind.name} {jahr}{e}": float(shown["wert"]) if shown else np.nan,
+            "Status": status_text(land.get("status"), land.get("wert")) if land else formatting.KEINE_DATEN,
+            "Stand": formatting.datum(land.get("stand")) if land else "",
+            "Quelle": (land.get("quelle_titel") or "") if land else "",
+            "Lizenz": (land.get("lizenz") or "") if land else "",
+            "Hinweis": formatting.nutzer_hinweis(land.get("hinweis"))
+            if land and land.get("status") == formatting.GESPERRT
+            else "",
+        }
+    )
+    before_shown = land_shown(land_before) if vorher else None
+    if before_shown:
+        row[f"{ind.name} {vorher}{e}"] = float(before_shown["wert"])
+    out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
+    # the indicator's decimals for the XLSX number formats (6,60 not 6,6); changes of counts in % with 1
+    dez = {f"{ind.name} {jahr}{e}": ind.dezimalen}
+    if vorher:
+        dez[f"{ind.name} {vorher}{e}"] = ind.dezimalen
+        dez[f"Veränderung {vorher}–{jahr} ({ind.einheit_aenderung if not ind.is_count else ind.einheit})"] = (
+            ind.dezimalen
         )
-        if vorher and land_before:
-            row[f"{ind.name} {vorher}{e}"] = float(land_before["wert"])
-        out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
+        if ind.is_count:
+            dez[f"Veränderung {vorher}–{jahr} (%)"] = 1
+    out.attrs[exports.DEZIMALEN_ATTR] = {k: v for k, v in dez.items() if v is not None}
     return out
 
 
@@ -458,7 +478,7 @@ def deck(view: View, *, jahr: int, vorher: int | None, selected: str | None, lay
     )
 
 
-def ranking_chart(view: View, ind: Indicator, *, title: str, selected: str | None):
+def ranking_chart(view: View, ind: Indicator, *, title: str, selected: str | None, jahr=None):
     d = view.vals[view.shown][["schluessel", "name", "messwert"]].rename(columns={"messwert": "wert"})
     return charts.ranking(
         d,
@@ -468,6 +488,7 @@ def ranking_chart(view: View, ind: Indicator, *, title: str, selected: str | Non
         colour_of=view.fill,
         selected=selected,
         title=title,
+        jahr=jahr,
     )
 
 
@@ -539,15 +560,116 @@ def profile_lines(
                 change_text(v, ind, ind.is_count, bool(gesperrt or r.get("gesperrt_vorher"))),
             )
         )
-    if isinstance(r.get("hinweis"), str) and r["hinweis"]:
-        lines.append(("Hinweis", r["hinweis"]))
+    if formatting.nutzer_hinweis(r.get("hinweis")):
+        lines.append(("Hinweis", formatting.nutzer_hinweis(r["hinweis"])))
     return lines
 
 
 def source_lines(quellen: pd.DataFrame, staende) -> list[str]:
     """'Quelle: … (Herausgeber); Lizenz: …' per source and one 'Stand der Daten' line, for downloaded figures."""
-    lines = [f"Quelle: {r.titel} ({r.herausgeber}); Lizenz: {r.lizenz}" for r in quellen.itertuples()]
+    lines = [
+        f"Quelle: {formatting.quelle_text(r.titel, r.herausgeber)}; Lizenz: {r.lizenz}" for r in quellen.itertuples()
+    ]
     daten = sorted({formatting.datum(s) for s in staende if isinstance(s, str) and s})
     if daten:
         lines.append("Stand der Daten: " + ", ".join(daten))
     return lines
+
+
+# --- defaults, comparisons across breaks, Gebietsstand refusals ----------------------------------------
+
+# A planner's first look at a Lebenslage: its lead indicator, if it is complete (every Kreis and Thüringen)
+# in a recent year; otherwise the most complete, most current one (`default_indicator`).
+LEITINDIKATOREN = {
+    "familie": "kinderarmut_sgb2_u15",
+    "bildung": "schulabgaenger_ohne_hauptschulabschluss",
+    "wohnen": "wohngeldhaushalte_je_1000_hh",
+    "gesundheit": "hausaerzte_je_10000_ew",
+    "oekonomie": "sgb2_quote",
+    "teilhabe": "wahlbeteiligung_ltw",
+    "migration": "asylbewerberleistungen_je_1000_ew",
+}
+START_LEBENSLAGE = "familie"  # the page opens on Kinderarmut: complete for all 22 Kreise and Thüringen
+
+# Sources that publish only the 22 Kreise (Gebietsstand 2022) and no Zähler/Nenner: nothing to convert.
+NUR_22_KREISE = {"inkar_2024_inkr"}
+# Indices re-scaled with every release: a difference between two years is not a change (RKI GISD).
+OHNE_VERAENDERUNG = {
+    "gisd_score": "Der GISD wird mit jeder Ausgabe neu skaliert; Differenzen zwischen Jahren "
+    "sind keine Veränderung. „Veränderung gegenüber“ gibt es für ihn deshalb nicht."
+}
+
+
+def default_indicator(completeness: pd.DataFrame, lebenslage: str, offered) -> str | None:
+    """The indicator a Lebenslage opens on: its lead indicator when complete, else the one with the
+    newest complete year (all Kreise and Thüringen), then the longest series — never the alphabetically
+    first. `completeness`: indikator, jahr_komplett (newest complete year or NaN), n_jahre."""
+    offered = [i for i in offered]
+    if not offered:
+        return None
+    c = completeness[completeness["indikator"].isin(offered)].copy()
+    lead = LEITINDIKATOREN.get(lebenslage)
+    complete = set(c.loc[c["jahr_komplett"].notna(), "indikator"])
+    if lead in offered and lead in complete:
+        return lead
+    if c.empty or not complete:
+        return lead if lead in offered else offered[0]
+    c = c.assign(_j=c["jahr_komplett"].fillna(-1)).sort_values(
+        ["_j", "n_jahre", "indikator"], ascending=[False, False, True]
+    )
+    return str(c.iloc[0]["indikator"])
+
+
+def default_year(periods: pd.DataFrame, n_kreise: int = 22) -> int | None:
+    """The newest year with a value for every Kreis on the current Gebietsstand (else the newest year)."""
+    if periods.empty:
+        return None
+    full = periods[(periods["gebietsstand"] == gebietsstand.AB) & (periods["n_werte"] >= n_kreise)]
+    return int(full["jahr"].max()) if not full.empty else int(periods["jahr"].max())
+
+
+def no_conversion(quelle: str | None, periods: pd.DataFrame, stand: str) -> str | None:
+    """Why a source published only on 22 Kreise is not converted to 23 (None when it is offered)."""
+    if stand != gebietsstand.BIS or quelle not in NUR_22_KREISE:
+        return None
+    if (periods["gebietsstand"] == gebietsstand.BIS).any():
+        return None
+    return (
+        "INKAR 2024 veröffentlicht diesen Indikator nur für die 22 Kreise (Gebietsstand 2022) und ohne Zähler "
+        "und Nenner. Eine Umrechnung auf die 23 Kreise bis 30.06.2021 ist deshalb nicht möglich: Eisenach und "
+        "der alte Wartburgkreis lassen sich aus einem Anteil nicht trennen."
+    )
+
+
+def comparison_years(indikator: str, jahre, jahr: int, brueche: pd.DataFrame) -> tuple[list[int], str | None]:
+    """(earlier years a change may be computed against, German sentence why others are not offered).
+
+    Across a series break (data/brueche.csv) the values are not comparable; GISD is never compared."""
+    frueher = [j for j in jahre if j < jahr]
+    if indikator in OHNE_VERAENDERUNG:
+        return [], OHNE_VERAENDERUNG[indikator]
+    cut = [int(b) for b in brueche["jahr"] if int(b) <= jahr] if brueche is not None and not brueche.empty else []
+    if not cut:
+        return frueher, None
+    last = max(cut)
+    ok = [j for j in frueher if j >= last]
+    if len(ok) == len(frueher):
+        return ok, None
+    hinweis = brueche.loc[brueche["jahr"].astype(int) == last, "hinweis"].dropna()
+    why = f" ({hinweis.iloc[0].rstrip('.')})" if not hinweis.empty else ""
+    return ok, (
+        f"Reihenbruch {last}: Werte vor {last} sind mit {jahr} nicht vergleichbar{why}. "
+        f"Eine Veränderung gegenüber Jahren vor {last} wird deshalb nicht berechnet."
+    )
+
+
+def break_notes(brueche: pd.DataFrame) -> list[str]:
+    """'Reihenbruch 2016: …' per break, for captions under time series and sparklines."""
+    if brueche is None or brueche.empty:
+        return []
+    return [
+        f"Reihenbruch {int(r.jahr)}: {r.hinweis}"
+        if isinstance(r.hinweis, str) and r.hinweis
+        else f"Reihenbruch {int(r.jahr)}."
+        for r in brueche.itertuples()
+    ]

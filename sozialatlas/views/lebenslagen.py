@@ -10,11 +10,30 @@ from __future__ import annotations
 import pandas as pd
 
 from sozialatlas.areas import gebietsstand
-from sozialatlas.protection import kreisprivacy, smallarea
+from sozialatlas.protection import kreisprivacy, showable, smallarea
 from sozialatlas.render import formatting
 from sozialatlas.store import queries
+from sozialatlas.store import regions as stored_regions
 
 TREND_JAHRE = 5
+
+# Landtag turnout per Gemeinde counts only the votes cast at the polling stations: postal votes are
+# counted per Kreis (Briefwahlbezirke), so most Gemeinden read far too low (median 8.6 points below
+# their Kreis). Shown wherever Gemeinde values of it appear; the Gemeinderat turnout has no such gap.
+BRIEFWAHL_INDIKATOREN = {"wahlbeteiligung_ltw"}
+BRIEFWAHL_HINWEIS = (
+    "Achtung: Die Wahlbeteiligung bei der Landtagswahl enthält auf Gemeindeebene die Briefwähler meist "
+    "nicht (sie werden in Briefwahlbezirken je Kreis gezählt). Die Gemeindewerte liegen deshalb deutlich zu "
+    "niedrig (im Median 8,6 Prozentpunkte unter dem Kreiswert) und sind nicht mit den Kreis- und "
+    "Landeswerten vergleichbar. Besser geeignet: „Wahlbeteiligung bei der Gemeinderatswahl“."
+)
+BESSER_FUER_GEMEINDEN = {"wahlbeteiligung_ltw": "wahlbeteiligung_gemeinderat"}
+
+
+def gemeinde_warning(indikator: str) -> str | None:
+    """The warning that must stand beside (and in the legend of) any Gemeinde map or table of this indicator."""
+    return BRIEFWAHL_HINWEIS if indikator in BRIEFWAHL_INDIKATOREN else None
+
 
 # What the atlas would need for a Lebenslage that has no indicator yet; said on the page, so the gap is
 # visible instead of the Lebenslage silently missing.
@@ -93,15 +112,12 @@ def trend(
 def kreis_spread(con, indikator: str) -> dict | None:
     """Minimum and maximum across the Kreise in the newest year with Kreis values (native Gebietsstand);
     gesperrt Kreise (Geheimhaltung) are counted in `n_gesperrt`, never in the range."""
-    row = con.execute(
-        "SELECT jahr, gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' "
-        "AND wert IS NOT NULL ORDER BY jahr DESC, gebietsstand = 'ab-2021-07-01' DESC LIMIT 1",
-        [indikator],
-    ).fetchone()
-    if row is None:
+    # only the two Kreis-Gebietsstände with a map (LoKoSR rows of 2015 describe the Kreis before 2019)
+    newest = queries.newest_kreis_period(con, indikator, gebietsstand.STAENDE)
+    if newest is None:
         return None
-    jahr, stand = int(row[0]), row[1]
-    vals = queries.values(con, indikator, "kreis", stand, jahr)
+    jahr, stand = newest
+    vals = showable.values(con, indikator, "kreis", stand, jahr)
     has = vals[vals["wert"].notna()]
     n_gesperrt = int(vals["status"].eq(formatting.GESPERRT).sum())
     staende = sorted({s for s in vals["stand"] if isinstance(s, str)})
@@ -116,7 +132,7 @@ def kreis_spread(con, indikator: str) -> dict | None:
         "max_wert": None,
         "max_name": None,
         "stand": " / ".join(staende),
-        "quelle_titel": vals["quelle_titel"].dropna().iloc[0],
+        "quelle_titel": next(iter(vals["quelle_titel"].dropna()), None),
     }
     if not has.empty:
         lo, hi = has.loc[has["wert"].idxmin()], has.loc[has["wert"].idxmax()]
@@ -137,6 +153,10 @@ def card(con, ind: dict) -> dict:
     )
     land = land_series(con, ind["id"])
     latest = land.iloc[-1] if not land.empty else None
+    brueche = queries.brueche(con, ind["id"])
+    bruch_jahre = [int(j) for j in brueche["jahr"]]
+    # The sparkline and the trend never span a series break: they start at the newest break.
+    seit = since_break(land, bruch_jahre)
     return {
         "id": ind["id"],
         "name": ind["name"],
@@ -150,45 +170,52 @@ def card(con, ind: dict) -> dict:
         "land_jahr": int(latest["jahr"]) if latest is not None else None,
         "land_wert": float(latest["wert"]) if latest is not None else None,
         "land_stand": latest["stand"] if latest is not None else None,
-        "land_reihe": land[["jahr", "wert"]],
+        "land_reihe": seit[["jahr", "wert"]],
         "spread": kreis_spread(con, ind["id"]),
-        "trend": trend(land, ind["polaritaet"] or "neutral", einheit=ind["einheit"] or "", dezimalen=dez),
+        "trend": trend(seit, ind["polaritaet"] or "neutral", einheit=ind["einheit"] or "", dezimalen=dez),
         "ebenen": levels(con, ind["id"]),
+        "brueche": bruch_jahre,
+        "bruch_text": break_text(land, bruch_jahre, brueche),
     }
 
 
+def since_break(series: pd.DataFrame, brueche: list[int]) -> pd.DataFrame:
+    """The part of a yearly series from its newest break on (values before are not comparable)."""
+    if series.empty or not brueche:
+        return series
+    last = int(series["jahr"].max())
+    cut = [b for b in brueche if b <= last]
+    return series[series["jahr"] >= max(cut)].reset_index(drop=True) if cut else series
+
+
+def break_text(series: pd.DataFrame, bruch_jahre: list[int], brueche: pd.DataFrame) -> str | None:
+    """'Reihenbruch 2016: … Kurve und Entwicklung ab 2016.' when a break falls inside the series."""
+    if series.empty:
+        return None
+    first, last = int(series["jahr"].min()), int(series["jahr"].max())
+    inside = [b for b in bruch_jahre if first < b <= last]
+    if not inside:
+        return None
+    b = max(inside)
+    hinweis = brueche.loc[brueche["jahr"].astype(int) == b, "hinweis"].dropna()
+    why = f" {hinweis.iloc[0].strip()}" if not hinweis.empty else ""
+    return f"Reihenbruch {b}:{why} Kurve und Entwicklung deshalb erst ab {b}."
+
+
 def levels(con, indikator: str) -> list[str]:
-    return [
-        e
-        for (e,) in con.execute(
-            "SELECT DISTINCT ebene FROM beobachtung WHERE indikator = ? ORDER BY ebene", [indikator]
-        ).fetchall()
-    ]
+    return queries.observation_levels(con, indikator)
 
 
 def gemeinde_years(con, indikator: str) -> list[int]:
-    return [
-        int(j)
-        for (j,) in con.execute(
-            "SELECT DISTINCT jahr FROM beobachtung WHERE indikator = ? AND ebene = 'gemeinde' AND wert IS NOT NULL "
-            "ORDER BY jahr DESC",
-            [indikator],
-        ).fetchall()
-    ]
+    return queries.value_years(con, indikator, "gemeinde")
 
 
 def gemeinden(con, indikator: str, kreis: str, stand: str, jahr: int) -> pd.DataFrame:
     """The Gemeinden of one Kreis (of Kreis-Gebietsstand `stand`) with their values; missing stays NaN,
     gesperrt ones (Geheimhaltung, decided for all Gemeinden by sozialatlas.protection.smallarea) have status
     'gesperrt' and the reason in `hinweis`."""
-    col = "kreis_ab" if stand == gebietsstand.AB else "kreis_bis"
-    keys = {
-        k
-        for (k,) in con.execute(
-            f"SELECT schluessel FROM region WHERE ebene = 'gemeinde' AND {col} = ?", [kreis]
-        ).fetchall()
-    }
-    vals = queries.values(con, indikator, "gemeinde", smallarea.LEVELS["gemeinde"], int(jahr))
+    keys = stored_regions.gemeinde_keys(con, kreis, stand)
+    vals = showable.values(con, indikator, "gemeinde", smallarea.LEVELS["gemeinde"], int(jahr))
     cols = [
         "schluessel",
         "name",

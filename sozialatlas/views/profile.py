@@ -16,24 +16,22 @@ from sozialatlas.areas import gebietsstand
 from sozialatlas.protection import privacy
 from sozialatlas.render import formatting, tables
 from sozialatlas.store import queries
+from sozialatlas.store import regions as stored_regions
 
 RANG_HINWEIS = "Rang 1 = höchster Wert unter den Kreisen mit Wert"
+# How much older a complete year (all Kreise and Thüringen) may be than the Kreis's newest value to be
+# shown instead: a rank "von 22" with a Thüringen comparison beats "7 von 20" of one year later, not a
+# Landtag election five years earlier.
+COMPLETE_WITHIN_YEARS = 2
 
 
 def kreise(con, stand: str) -> pd.DataFrame:
-    return con.execute(
-        "SELECT schluessel, name, bez FROM region WHERE ebene = 'kreis' AND gebietsstand = ? ORDER BY name", [stand]
-    ).df()
+    return stored_regions.kreise_by_name(con, stand)
 
 
 def stand_for(con, schluessel: str) -> str | None:
     """The Kreis-Gebietsstand a key belongs to when only one has it (Eisenach 16056: bis 30.06.2021)."""
-    staende = [
-        s
-        for (s,) in con.execute(
-            "SELECT gebietsstand FROM region WHERE ebene = 'kreis' AND schluessel = ?", [schluessel]
-        ).fetchall()
-    ]
+    staende = stored_regions.kreis_staende_of(con, schluessel)
     if not staende:
         return None
     return gebietsstand.AB if gebietsstand.AB in staende else staende[0]
@@ -102,7 +100,10 @@ def _latest(kv: gebietsstand.KreisValues, indikator: str, schluessel: str, stand
     """(year, the Kreis row, all Kreis values, note) of the newest year with a value for the Kreis — or
     with a gesperrt one: then the profile says 'gesperrt' instead of falling back to an older year."""
     reasons = []
+    newest = None
     for jahr in _candidate_years(kv, indikator, schluessel, stand):
+        if newest is not None and jahr < newest[0] - COMPLETE_WITHIN_YEARS:
+            break
         try:
             vals, note = kv.values_on(indikator, jahr, stand, partial=True)
         except gebietsstand.NotConvertible as exc:
@@ -112,9 +113,21 @@ def _latest(kv: gebietsstand.KreisValues, indikator: str, schluessel: str, stand
         if mine.empty:
             continue
         if not formatting.is_missing(mine.iloc[0]["wert"]) or mine.iloc[0]["status"] == formatting.GESPERRT:
-            return jahr, mine.iloc[0], vals, note
+            found = (jahr, mine.iloc[0], vals, note)
+            if mine.iloc[0]["status"] == formatting.GESPERRT:
+                return found if newest is None else newest
+            # A year in which every Kreis and Thüringen have a value ranks "of 22" and compares with
+            # Thüringen; it is preferred over a newer, partial year (e.g. 2023 with 20 Kreise) if close.
+            complete = bool(vals["wert"].notna().all()) and _land_value(kv, indikator, jahr) is not None
+            if complete:
+                return found
+            if newest is None:
+                newest = found
+            continue
         if isinstance(mine.iloc[0]["hinweis"], str):
             reasons.append(mine.iloc[0]["hinweis"])
+    if newest is not None:
+        return newest
     if not reasons and stand == gebietsstand.BIS and schluessel in (gebietsstand.EISENACH, gebietsstand.WARTBURGKREIS):
         if any(gebietsstand.AB in kv.staende(indikator, j) for j in kv.years(indikator)):
             reasons.append(gebietsstand.HINWEIS_NICHT_TEILBAR)
@@ -187,6 +200,7 @@ def profile(con, schluessel: str, stand: str) -> pd.DataFrame:
                     land_quelle=land["quelle"],
                     land_status=land["status"],
                 )
+        row["hinweis"] = formatting.nutzer_hinweis(row["hinweis"]) or None  # no internal ETL notes
         if row["status"] == formatting.GESPERRT:
             row["vergleich"] = formatting.GESPERRT
         elif row["land_status"] == formatting.GESPERRT:
@@ -235,7 +249,7 @@ def download_table(rows: pd.DataFrame) -> pd.DataFrame:
                 tables.STATUS_TEXT.get(x, "keine Daten") if isinstance(x, str) else "keine Daten"
                 for x in rows["status"]
             ],
-            "Stand": [x if isinstance(x, str) else "" for x in rows["stand"]],
+            "Stand": [formatting.datum(x) if isinstance(x, str) else "" for x in rows["stand"]],
             "Thüringen": rows["land_wert"],
             "Vergleich mit Thüringen": rows["vergleich"],
             "Rang (1 = höchster Wert)": [
@@ -244,9 +258,14 @@ def download_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Kreise mit Wert": rows["n_kreise"],
             "Quelle": [x if isinstance(x, str) else "" for x in rows["quelle_titel"]],
             "Lizenz": [x if isinstance(x, str) else "" for x in rows["lizenz"]],
-            "Hinweis": [x if isinstance(x, str) else "" for x in rows["hinweis"]],
+            "Hinweis": [formatting.nutzer_hinweis(x) for x in rows["hinweis"]],
         }
     )
+
+
+def with_value(rows: pd.DataFrame) -> pd.Series:
+    """Rows the Kreis has a figure for (a value or 'gesperrt'); the others are listed by name only."""
+    return rows["wert"].notna() | rows["status"].eq(formatting.GESPERRT)
 
 
 def rang_text(rang, n) -> str:

@@ -12,6 +12,8 @@ import pandas as pd
 from sozialatlas.areas import gebietsstand
 from sozialatlas.render import formatting
 from sozialatlas.store import queries
+from sozialatlas.store import regions as stored_regions
+from sozialatlas.store import strategien as stored_strategien
 
 STAND = gebietsstand.BIS
 KEINE_STRATEGIE = "keine Strategie im Bericht"
@@ -19,9 +21,7 @@ KEINE_ANGABE = "keine Angabe"
 
 
 def strategies(con) -> pd.DataFrame:
-    df = con.execute(
-        "SELECT ags, kreis, titel, beschlossen_am, gremium, schwerpunkte FROM strategie ORDER BY kreis"
-    ).df()
+    df = stored_strategien.strategies(con)
     df["beschlossen_text"] = [
         formatting.datum(str(d)[:10]) if d is not None and str(d) not in ("NaT", "None") else KEINE_ANGABE
         for d in df["beschlossen_am"]
@@ -31,10 +31,7 @@ def strategies(con) -> pd.DataFrame:
 
 def kreis_status(con) -> pd.DataFrame:
     """Every Kreis of the 23-Kreise Gebietsstand with its strategy title or 'keine Strategie im Bericht'."""
-    regions = con.execute(
-        "SELECT schluessel, name, bez FROM region WHERE ebene = 'kreis' AND gebietsstand = ? ORDER BY schluessel",
-        [STAND],
-    ).df()
+    regions = stored_regions.kreise_by_key(con, STAND)
     s = strategies(con).rename(columns={"ags": "schluessel"})
     out = regions.merge(s[["schluessel", "titel", "beschlossen_text", "gremium"]], on="schluessel", how="left")
     out["hat_strategie"] = out["titel"].notna()
@@ -59,27 +56,12 @@ def strategy_table(con) -> pd.DataFrame:
 
 def lebenslage_mentions(con) -> pd.DataFrame:
     """How many strategies name each Lebenslage (with the atlas's Lebenslage name and order)."""
-    return con.execute(
-        """
-        SELECT n.lebenslage, l.name, n.lebenslage_bezeichnung, n.nennungen, n.strategien_gesamt, l.reihenfolge
-        FROM lebenslage_nennung n LEFT JOIN lebenslage l ON l.id = n.lebenslage
-        ORDER BY n.nennungen DESC NULLS LAST, l.reihenfolge
-        """
-    ).df()
+    return stored_strategien.lebenslage_mentions(con)
 
 
 def goals(con, lebenslage: str | None = None) -> pd.DataFrame:
     """Grouped goals with the number of strategies naming them; an unknown count stays NULL."""
-    sql = (
-        "SELECT z.lebenslage, l.name AS lebenslage_name, z.ziel, z.nennungen FROM ziel z "
-        "LEFT JOIN lebenslage l ON l.id = z.lebenslage"
-    )
-    params: list = []
-    if lebenslage:
-        sql += " WHERE z.lebenslage = ?"
-        params.append(lebenslage)
-    sql += " ORDER BY l.reihenfolge, z.nennungen DESC NULLS LAST, z.ziel"
-    return con.execute(sql, params).df()
+    return stored_strategien.goals(con, lebenslage)
 
 
 def goals_table(df: pd.DataFrame) -> pd.DataFrame:

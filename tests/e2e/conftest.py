@@ -156,3 +156,11 @@ def fill(page, label: str, text: str) -> None:
     box.fill(text)
     box.press("Tab")
     wait_for_app(page)
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/e2e drives a real browser or real servers: one marker for all of them, so
+    `-m "not browser"` gives the fast unit and AppTest suite."""
+    for item in items:
+        if "/tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)

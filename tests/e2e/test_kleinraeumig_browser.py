@@ -64,7 +64,7 @@ def click_area(page, view, geom, name: str, box=None) -> None:
 
 
 def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_path):
-    page.goto(server + "/kleinraeumig")
+    page.goto(server + "/kleinraeumig?kartenart=interaktiv")  # clicking on the map: the deck.gl map
     wait_for_app(page, 90_000)
     choose(page, "Kreis", KREIS_NAME)
     canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
@@ -72,9 +72,8 @@ def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_p
     assert canvas.bounding_box()["width"] > 300
     gem = gemeinden(db_path, KREIS)
     # the table beside the map: one row per Gemeinde of the Kreis, each by name
-    table = page.locator('[data-testid="stTable"]').filter(
-        has=page.get_by_role("columnheader", name="Gemeinde", exact=True)
-    )
+    # (one accessible HTML table, sozialatlas.ui.htmltable — found by its header like a screen reader would)
+    table = page.locator("table").filter(has=page.get_by_role("columnheader", name="Gemeinde", exact=True))
     assert table.locator("tbody tr").count() == len(gem) == 26
     text = table.inner_text()
     assert all(name in text for name, _ in gem.values())
@@ -92,7 +91,10 @@ def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_p
             "'gemeinde' AND schluessel = ? AND jahr = 2021",
             [ags],
         ).fetchone()[0]
-    prof = page.locator('[data-testid="stTable"]').last.inner_text()
+    wait_for_app(page)  # the profile is computed after its heading is drawn
+    profile_table = page.locator("table").filter(has=page.get_by_role("columnheader", name="Indikator", exact=True))
+    profile_table.first.wait_for(timeout=30_000)
+    prof = profile_table.first.inner_text()
     assert formatting.wert_mit_einheit(wert, "Prozent", 1) in prof
     assert "Arbeitslose je 100 Einwohner im erwerbsfähigen Alter" in prof and "Wahlbeteiligung" in prof
     assert "gebiet=" + ags in page.url

@@ -14,23 +14,33 @@ from .conftest import artifacts, choose, wait_for_app
 pytestmark = pytest.mark.browser
 
 
+def _kreis_table(page):
+    """The Kreis table beside the map: one HTML table (sozialatlas.render.htmltable)."""
+    return page.locator(".sa-tabelle").filter(has_text="Rang")
+
+
 def _table_text(page) -> str:
-    return page.locator('[data-testid="stTable"]').filter(has_text="Rang").inner_text()
+    return _kreis_table(page).inner_text()
 
 
 def test_pick_indicator_and_see_map_and_table(server, page):
     page.goto(server + "/kreisvergleich")
     wait_for_app(page, 60_000)
     choose(page, "Lebenslage", "Ökonomische Situation/Arbeitsmarkt")
-    choose(page, "Indikator", "Schuldnerquote")
+    # 27 indicators: the list is virtualised, so type to filter as a user would
+    box = page.get_by_role("combobox", name="Indikator")
+    box.click()
+    box.fill("Schuldner")
+    page.get_by_role("option", name="Schuldnerquote", exact=True).click()
+    wait_for_app(page)
     assert page.get_by_role("heading", name="Schuldnerquote").first.is_visible()
-    # deck.gl draws into a canvas inside the map element
-    canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+    # the default map: one SVG drawn by the server (the deck.gl map is behind „Interaktive Karte“)
+    canvas = page.frame_locator('[data-testid="stIFrame"]').locator("svg.sa-karte").first
     canvas.wait_for(state="visible", timeout=20_000)
     box = canvas.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300
     # one table row per Kreis (22 since 01.07.2021; INKAR has only that Gebietsstand)
-    rows = page.locator('[data-testid="stTable"]').filter(has_text="Rang").locator("tbody tr")
+    rows = _kreis_table(page).locator("tbody tr")
     assert rows.count() == 22
     text = _table_text(page)
     assert "Wartburgkreis" in text and "Eisenach" not in text
@@ -82,16 +92,17 @@ def test_click_a_kreis_on_the_map_selects_it_everywhere(server, page, db_path):
     shapes = queries.shapes(con, "kreis", "ab-2021-07-01").set_index("schluessel")
     con.close()
     gotha = shapes.loc["16067", "geometry"].representative_point()
-    page.goto(server + "/kreisvergleich?indikator=schuldnerquote&jahr=2021")
+    # clicking on the map needs the interactive (deck.gl) map
+    page.goto(server + "/kreisvergleich?indikator=schuldnerquote&jahr=2021&kartenart=interaktiv")
     wait_for_app(page, 60_000)
     assert "▶" not in _table_text(page)
 
     _click_kreis(page, gotha, url_has="kreis=16067")
     assert re.search(r"[?&]kreis=16067(&|$)", page.url), page.url
-    row = page.locator('[data-testid="stTable"] tbody tr').filter(has_text="▶ Gotha")
+    row = _kreis_table(page).locator("tbody tr").filter(has_text="▶ Gotha")
     assert row.count() == 1
     # highlighted row (not only the marker): bold and coloured
-    assert row.locator("td").first.evaluate("e => getComputedStyle(e).fontWeight") in ("700", "bold")
+    assert row.locator("th, td").first.evaluate("e => getComputedStyle(e).fontWeight") in ("700", "bold")
     assert page.get_by_role("combobox", name="Kreis hervorheben").input_value() == "Gotha"
     profile = " ".join(page.locator('[data-testid="stText"]').all_inner_texts())
     assert "Wert 2021: 9,59 %" in profile and "Rang: 5 von 22" in profile
@@ -121,7 +132,7 @@ def test_a_shared_link_opens_the_same_view(server, page):
     assert page.get_by_role("combobox", name="Jahr").input_value() == "2019"
     assert page.get_by_role("combobox", name="Kreis hervorheben").input_value() == "Eichsfeld"
     assert page.get_by_role("heading", name=re.compile("2019")).first.is_visible()
-    rows = page.locator('[data-testid="stTable"]').filter(has_text="Rang").locator("tbody tr")
+    rows = _kreis_table(page).locator("tbody tr")
     assert rows.count() == 17  # Landkreise only
     text = _table_text(page)
     assert "▶ Eichsfeld" in text and "Veränderung seit 2015" in text and "Erfurt" not in text
@@ -146,3 +157,32 @@ def test_click_a_bar_in_the_ranking_selects_the_kreis(server, page):
     wait_for_app(page)
     assert "▶ Gera" in _table_text(page)
     assert page.get_by_role("combobox", name="Kreis hervorheben").input_value() == "Gera"
+
+
+def test_gesundheit_indicator_for_all_22_kreise_with_thueringen(server, page):
+    """Issue 9: Gesundheit is no longer empty — a Hausärzte map of all 22 Kreise with a Thüringen value."""
+    page.goto(server + "/kreisvergleich")
+    wait_for_app(page, 60_000)
+    choose(page, "Lebenslage", "Gesundheit")
+    assert page.get_by_role("combobox", name="Indikator").input_value().startswith("Hausärzte")
+    page.frame_locator('[data-testid="stIFrame"]').locator("svg.sa-karte").first.wait_for(
+        state="visible", timeout=20_000
+    )
+    assert _kreis_table(page).locator("tbody tr").count() == 22
+    assert "keine Daten" not in _table_text(page)
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Thüringen").first.inner_text()
+    assert "keine Daten" not in metric and re.search(r"\d+,\d", metric)
+    page.screenshot(path=str(artifacts() / "kreisvergleich_gesundheit.png"))
+
+
+def test_an_outdated_link_says_what_was_not_found(server, page):
+    """Issue 15.5: a rolled-back indicator, jahr=1800 and an unknown Kreis are named, not silently replaced."""
+    page.goto(server + "/kreisvergleich?indikator=zurueckgenommen&jahr=1800&kreis=99999")
+    wait_for_app(page, 60_000)
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text="aus dem Link")
+    alert.first.wait_for(state="visible", timeout=30_000)
+    text = alert.first.inner_text()
+    assert "zurueckgenommen" in text and "1800" in text and "99999" in text and "gezeigt wird" in text
+    # the page shows a real view and the address now names it
+    assert _kreis_table(page).locator("tbody tr").count() == 22
+    page.wait_for_function("() => location.search.includes('indikator=kinderarmut_sgb2_u15')", timeout=15_000)

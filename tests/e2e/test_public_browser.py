@@ -3,7 +3,9 @@ exist, and text from data is shown as text (an indicator named like a script sta
 
 from __future__ import annotations
 
+import re
 import subprocess
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -17,6 +19,8 @@ from .conftest import artifacts, choose, start_server, wait_for_app
 pytestmark = pytest.mark.browser
 
 EVIL = "<script>alert(1)</script>"
+SERVER_PID: dict[str, int] = {}
+UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +38,7 @@ def public_server(db_path, tmp_path_factory):
     snap = d / "oeffentlich.duckdb"
     publish.write_snapshot(admin, snap)
     proc, url = start_server(snap, {"SOZIALATLAS_PUBLIC": "1", "SOZIALATLAS_ADMIN_OPEN": "1"})
+    SERVER_PID[url] = proc.pid
     yield url
     proc.terminate()
     try:
@@ -56,7 +61,8 @@ def test_every_public_page_talks_only_to_the_local_server(public_server, page):
         page.goto(f"{public_server}/{url_path}")
         wait_for_app(page, 60_000)
         assert page.locator('[data-testid="stException"]').count() == 0, url_path
-    page.goto(public_server + "/kreisvergleich")
+    # the interactive map loads most (style, fonts, deck.gl): it must ask nothing outside either
+    page.goto(public_server + "/kreisvergleich?kartenart=interaktiv")
     wait_for_app(page, 60_000)
     page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible", timeout=20_000)
     page.wait_for_timeout(1500)  # let the map finish loading its style and fonts
@@ -105,3 +111,48 @@ def test_markdown_in_data_text_is_not_interpreted(public_server, page):
     assert page.get_by_text("**fett** [Link](https://example.org)").count() >= 1
     # exact: Streamlit's own heading anchors are links named "Link to heading"
     assert not page.get_by_role("link", name="Link", exact=True).count(), "Markdown from data became a link"
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+PUT = """async ([session, n, mb]) => {
+    const xsrf = (document.cookie.match(/(?:^|; )_streamlit_xsrf=([^;]*)/) || [])[1] || "";
+    const body = new Uint8Array(mb * 1024 * 1024).fill(65);
+    const out = [];
+    for (let i = 0; i < n; i++) {
+        const form = new FormData();
+        form.append("file", new Blob([body]), "gross.bin");
+        const r = await fetch(`/_stcore/upload_file/${session}/datei-${i}`,
+            {method: "PUT", body: form, headers: {"X-Xsrftoken": decodeURIComponent(xsrf)}, credentials: "same-origin"});
+        out.push([r.status, (await r.text()).slice(0, 120)]);
+    }
+    return out;
+}"""
+
+
+def test_uploads_are_refused_on_the_public_instance_and_memory_stays_flat(public_server, page):
+    """Issue 14, item 3: PUT /_stcore/upload_file/<own session>/<any id> used to store 19 MB per call."""
+    frames: list[bytes] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on("framereceived", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())),
+    )
+    page.goto(public_server + "/")
+    wait_for_app(page, 60_000)
+    candidates = list(dict.fromkeys(m.decode() for f in frames for m in UUID.findall(f)))
+    assert candidates, "the session id comes with the first messages"
+    # The own session: the candidate the server does not reject as an unknown session (HTTP 400).
+    probe = {c: page.evaluate(PUT, [c, 1, 0]) for c in candidates}
+    session = next((c for c, r in probe.items() if r[0][0] != 400), None)
+    assert session is not None, probe
+    pid = SERVER_PID[public_server]
+    before = _rss_mb(pid)
+    results = page.evaluate(PUT, [session, 6, 8])
+    after = _rss_mb(pid)
+    assert all(status == 413 for status, _text in results), results
+    assert after - before < 30, f"RSS grew by {after - before:.0f} MB for 6 × 8 MB refused uploads"

@@ -1,0 +1,84 @@
+"""nginx (Debian package) in front of two public replicas (scripts/replicas.sh), driven by the project's
+load generator speaking Streamlit's websocket protocol: sticky sessions, websockets and gzip work, and
+both replicas serve visitors."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import shutil
+import socket
+import subprocess
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from benchmarks import loadgen
+from sozialatlas import paths
+
+SCRIPT = paths.ROOT / "scripts" / "replicas.sh"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def replicas(db_path, tmp_path):
+    if not Path("/usr/sbin/nginx").exists():
+        pytest.skip("nginx fehlt (apt-get install nginx-light)")
+    snap = tmp_path / "snapshot.duckdb"
+    shutil.copyfile(db_path, snap)
+    env = dict(
+        os.environ,
+        SOZIALATLAS_SNAPSHOT=str(snap),
+        REPLICAS_DIR=str(tmp_path / "replikate"),
+        NGINX_PORT=str(_free_port()),
+        REPLICA_BASE_PORT=str(_free_port() // 10 * 10 - 10),  # replicas on base+1, base+2
+        PYTHON=str(paths.ROOT / ".venv" / "bin" / "python"),
+    )
+    try:
+        subprocess.run(["bash", str(SCRIPT), "start", "2"], env=env, check=True, timeout=240, capture_output=True)
+        yield f"http://127.0.0.1:{env['NGINX_PORT']}", env
+    finally:
+        subprocess.run(["bash", str(SCRIPT), "stop"], env=env, timeout=60, capture_output=True)
+
+
+def _get(url: str, headers: dict | None = None):
+    req = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, dict(r.headers), r.read()
+
+
+def test_nginx_spreads_sticky_sessions_over_both_replicas_with_gzip(replicas):
+    url, env = replicas
+    # one visitor keeps its replica (cookie), new visitors are spread over both
+    status, headers, html = _get(url + "/")
+    assert status == 200
+    cookie = re.search(r"sa_replik=([0-9a-f]+)", headers["Set-Cookie"]).group(1)
+    first = headers["X-Replikat"]
+    for _ in range(4):
+        assert _get(url + "/", {"Cookie": f"sa_replik={cookie}"})[1]["X-Replikat"] == first
+    seen = {_get(url + "/")[1]["X-Replikat"] for _ in range(12)}
+    assert len(seen) == 2, seen
+
+    # the static bundle is compressed by nginx (Streamlit sends it uncompressed)
+    js = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', html.decode()).group(1)
+    status, headers, body = _get(f"{url}/{js}", {"Accept-Encoding": "gzip"})
+    assert headers.get("Content-Encoding") == "gzip"
+    assert len(gzip.decompress(body)) > 2 * len(body)
+
+    # websocket through nginx: the load generator gets whole pages and year changes without errors
+    res = loadgen.measure(url, [4], page="kreisvergleich", actions=1, dauer=180)[0]
+    assert res["fehler"] == 0, res["fehlerarten"]
+    assert res["laeufe"] == 4
+    assert res["replikate"], res  # answered through nginx (which replica: by chance of the cookie)
+
+
+def test_load_generator_refuses_other_hosts():
+    with pytest.raises(SystemExit, match="nur gegen diesen Rechner"):
+        loadgen.measure("http://example.org:8080", [1])

@@ -75,7 +75,9 @@ def test_kreise_without_data_read_keine_daten_never_zero(apptest, con):
     assert not (table[wert].isin(["0", "0,0", "0,00"])).any()
     layer = _decks(at)[0]["layers"][0]
     grey = [f for f in layer["data"]["features"] if f["properties"]["wert_text"] == "keine Daten"]
-    assert len(grey) == 8 and all(f["properties"]["fill"][:3] == palettes.hex_to_rgba(palettes.KEINE_DATEN_FARBE)[:3] for f in grey)
+    assert len(grey) == 8 and all(
+        f["properties"]["fill"][:3] == palettes.hex_to_rgba(palettes.KEINE_DATEN_FARBE)[:3] for f in grey
+    )
     legend = _legend_table(at)
     assert legend.iloc[-1, 1] == "keine Daten" and legend.iloc[-1]["Kreise"] == 8
     # the value shown equals the published one, with a decimal comma

@@ -19,12 +19,7 @@ SQL_HOMES = ("sozialatlas/store/", "sozialatlas/etl/")
 
 # Modules that still hold SQL, each to be moved into a store module (store/queries.py or a small topic
 # module such as store/regions.py). Remove an entry when its module is clean; never add one.
-PENDING = {
-    # Bericht: Kreis/Gemeinde names and outlines (presentation modules; store.regions has kreis_geom/land_geom).
-    "sozialatlas/views/bericht.py",
-    # Präsentation: the set of Kreis keys (presentation modules).
-    "sozialatlas/views/praesentation.py",
-}
+PENDING: set[str] = set()
 
 CALLS = {"execute", "executemany", "sql"}
 # Upper-case SQL as this code base writes it. Structure, not single words, so German or English prose in

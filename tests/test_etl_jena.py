@@ -9,10 +9,9 @@ import pandas as pd
 import pytest
 
 from sozialatlas import paths
-
-from sozialatlas.store import catalogue
 from sozialatlas.errors import RawInputError
 from sozialatlas.etl import jena
+from sozialatlas.store import catalogue
 
 RAW = "jena_statistische_bezirke_offenesjena"
 

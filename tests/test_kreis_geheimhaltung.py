@@ -112,7 +112,6 @@ def _app(monkeypatch, small_db, page: str, query: dict):
     from streamlit import config
     from streamlit.testing.v1 import AppTest
 
-
     monkeypatch.setenv("SOZIALATLAS_DB", str(small_db))
     config.set_option("client.showErrorDetails", "full")
     at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=90)

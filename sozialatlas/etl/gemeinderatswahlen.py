@@ -18,8 +18,7 @@ import pandas as pd
 
 from sozialatlas.errors import RawInputError
 from sozialatlas.etl import gemeindeverzeichnis as gvz
-from sozialatlas.etl import rawio
-from sozialatlas.etl import wahlen
+from sozialatlas.etl import rawio, wahlen
 from sozialatlas.etl.writers import fmt_derived, write_observations
 
 QUELLE = "tls_grw"

@@ -448,7 +448,7 @@ def vg250ew_2022(raw_dir: Path, gem21: pd.DataFrame) -> tuple[list[dict], dict]:
                 f"({len(grp)} Gemeinden)",
             )
         )
-    for kreis, grp in g.groupby("kreis_bis", sort=True):
+    for kreis, _grp in g.groupby("kreis_bis", sort=True):
         if kreis in set(krs["schluessel"]) and kreis != "16063":
             rows.append(
                 obs(

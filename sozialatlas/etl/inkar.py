@@ -7,9 +7,9 @@ Land sums and the Arbeitslosenanteil are computed here, and they are marked `abg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 

@@ -205,7 +205,7 @@ def ziele(raw_dir: Path) -> pd.DataFrame:
     df = rawio.read_csv(path, required=["lebenslage", "gruppiertes_ziel", "nennungen_in_strategien"])
     return pd.DataFrame(
         {
-            "lebenslage": df["lebenslage"].map(lambda l: lebenslage_id(l, path)),
+            "lebenslage": df["lebenslage"].map(lambda name: lebenslage_id(name, path)),
             "lebenslage_bezeichnung": df["lebenslage"].str.strip(),
             "gruppiertes_ziel": df["gruppiertes_ziel"].str.strip(),
             # One count was lost in the OCR of the source: it stays empty, never 0.
@@ -219,7 +219,7 @@ def nennungen(raw_dir: Path) -> pd.DataFrame:
     df = rawio.read_csv(path, required=["lebenslage", "nennungen_in_strategien", "strategien_gesamt"])
     return pd.DataFrame(
         {
-            "lebenslage": df["lebenslage"].map(lambda l: lebenslage_id(l, path)),
+            "lebenslage": df["lebenslage"].map(lambda name: lebenslage_id(name, path)),
             "lebenslage_bezeichnung": df["lebenslage"].str.strip(),
             "nennungen_in_strategien": df["nennungen_in_strategien"].str.strip(),
             "strategien_gesamt": df["strategien_gesamt"].str.strip(),

@@ -2,9 +2,10 @@
 
 deck.gl draws polygons with WebGL; on office PCs and beamer laptops without graphics acceleration
 Chromium falls back to software WebGL, and the map of 631 Gemeinden then costs seconds of main thread
-(plus the deck.gl/MapLibre bundle). The same choropleth as SVG paths is painted by the browser's 2D
-renderer in a few milliseconds and needs no JavaScript (benchmarks/browser.py measures both). The
-pydeck map stays available where zooming and clicking matter (sozialatlas.ui.svgmap).
+(plus the deck.gl/MapLibre bundle, ≈ 3 MB). The same choropleth as SVG paths is painted by the browser's
+2D renderer and needs no JavaScript: time to the painted map 0.51× (Kleinräumig, 631 Gemeinden) and 0.59×
+(Kreisvergleich) of the deck.gl map in headless Chromium without GPU (benchmarks/browser.py). The pydeck
+map stays available where zooming and clicking matter (sozialatlas.ui.svgmap).
 
 What is drawn:
 

@@ -99,3 +99,17 @@ def gemeinde_keys(con: duckdb.DuckDBPyConnection, kreis: str, gebietsstand: str)
             f"SELECT schluessel FROM region WHERE ebene = 'gemeinde' AND {col} = ?", [kreis]
         ).fetchall()
     }
+
+
+def region_row(con: duckdb.DuckDBPyConnection, ebene: str, schluessel: str, gebietsstand: str) -> dict | None:
+    """name, bez, geom (WKB), kreis_ab of one region, or None if there is no such region."""
+    row = con.execute(
+        "SELECT name, bez, geom, kreis_ab FROM region WHERE ebene = ? AND schluessel = ? AND gebietsstand = ?",
+        [ebene, schluessel, gebietsstand],
+    ).fetchone()
+    return dict(zip(("name", "bez", "geom", "kreis_ab"), row)) if row else None
+
+
+def kreis_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every Kreis key of any Gebietsstand."""
+    return {k for (k,) in con.execute("SELECT DISTINCT schluessel FROM region WHERE ebene = 'kreis'").fetchall()}

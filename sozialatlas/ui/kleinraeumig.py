@@ -17,6 +17,7 @@ from sozialatlas.ui.plain import md, text
 from sozialatlas.ui.plain import table as md_table
 from sozialatlas.views import kleinraeumig as kr
 from sozialatlas.views import kleinraeumig_page as page
+from sozialatlas.views import lebenslagen as lebenslagen_view
 from sozialatlas.views.kreisvergleich import Indicator
 
 LAYER = "gebiete"
@@ -127,6 +128,9 @@ def area_map(rows: kr.Rows, mc, ind: Indicator, shapes, *, gebiet, whole: bool, 
             alt=alt,
         )
     sa.legend(rows, mc, einheit=ind.einheit, gebiet_plural=plural)
+    warnung = lebenslagen_view.gemeinde_warning(ind.id) if ebene == "gemeinde" else None
+    if warnung:  # e.g. Landtag turnout per Gemeinde without postal votes: never a map without this beside it
+        st.warning(warnung, icon=":material/warning:")
     pick = f"{singular} anklicken" if interaktiv else f"{singular} in der Liste wählen"
     st.caption(
         f"Klassen: {classify.SCHEMES[mc.scheme]}. {pick}: Profil unten; "

@@ -12,7 +12,7 @@ import pandas as pd
 from sozialatlas.areas import gebietsstand
 from sozialatlas.protection import privacy, smallarea
 from sozialatlas.render import formatting, pdf
-from sozialatlas.store import queries
+from sozialatlas.store import queries, regions
 from sozialatlas.views import kleinraeumig as kr
 from sozialatlas.views import lebenslagen as lebenslagen_view
 from sozialatlas.views import monitoring as monitoring_view
@@ -70,14 +70,11 @@ def kreis_report_data(
 ) -> dict:
     """The data of templates/kreisprofil.typ. Trends and Monitoring read one loader (`reihen`; pass a
     kept one to reuse the protected series of earlier reports — they do not depend on the Kreis)."""
-    kreis = con.execute(
-        "SELECT name, bez, geom FROM region WHERE ebene = 'kreis' AND schluessel = ? AND gebietsstand = ?",
-        [schluessel, stand],
-    ).fetchone()
+    kreis = regions.region_row(con, "kreis", schluessel, stand)
     if kreis is None:
         raise KeyError(f"Kreis {schluessel} gibt es auf dem Gebietsstand {stand} nicht.")
-    name, bez, geom = kreis
-    land = con.execute("SELECT geom FROM region WHERE ebene = 'land'").fetchone()
+    name, bez, geom = kreis["name"], kreis["bez"], kreis["geom"]
+    land_wkb = regions.land_geom(con)
     rows = profile.profile(con, schluessel, stand)
     lls = queries.lebenslagen(con)
     stand_label = {"ab-2021-07-01": "22 Kreise (ab 01.07.2021)", "bis-2021-06-30": "23 Kreise (bis 30.06.2021)"}
@@ -121,7 +118,7 @@ def kreis_report_data(
     ] + [geo_attribution]
     gesperrt = bool(rows["status"].eq(formatting.GESPERRT).any() or rows["land_status"].eq(formatting.GESPERRT).any())
     mit = int(rows["wert"].notna().sum())
-    umriss = profile.outline_svg(geom, land[0], title=f"Lage von {name} in Thüringen") if land and geom else None
+    umriss = profile.outline_svg(geom, land_wkb, title=f"Lage von {name} in Thüringen") if land_wkb and geom else None
     return {
         "titel": f"Kreisprofil {name}",
         "untertitel": f"{bez or ''} · Schlüssel {schluessel} · Gebietsstand: {stand_label.get(stand, stand)}",
@@ -177,17 +174,12 @@ def gemeinde_report_data(
     """The Gemeindeprofil for the template gemeindeprofil.typ. Every value comes from
     protection.smallarea.values (or `values_of(indikator, jahr)`, the ui's cached copy of exactly that), so
     a withheld value reads „gesperrt“ and never becomes a number."""
-    gem = con.execute(
-        "SELECT name, bez, geom, kreis_ab FROM region WHERE ebene = 'gemeinde' AND gebietsstand = ? AND schluessel = ?",
-        [GEMEINDE_STAND, schluessel],
-    ).fetchone()
+    gem = regions.region_row(con, "gemeinde", schluessel, GEMEINDE_STAND)
     if gem is None:
         raise KeyError(f"Gemeinde {schluessel} gibt es auf dem Gebietsstand 31.12.2021 nicht.")
-    name, bez, geom, kreis = gem
-    kreis_row = con.execute(
-        "SELECT name, geom FROM region WHERE ebene = 'kreis' AND gebietsstand = ? AND schluessel = ?",
-        [gebietsstand.AB, kreis],
-    ).fetchone()
+    name, bez, geom, kreis = gem["name"], gem["bez"], gem["geom"], gem["kreis_ab"]
+    kreis_info = regions.region_row(con, "kreis", kreis, gebietsstand.AB)
+    kreis_row = (kreis_info["name"], kreis_info["geom"]) if kreis_info else None
     kreis_name = kreis_row[0] if kreis_row else str(kreis)
     values_of = values_of or (lambda i, j: smallarea.values(con, i, int(j), ebene="gemeinde"))
     inds = queries.indicators(con, "gemeinde")

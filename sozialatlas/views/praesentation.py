@@ -20,7 +20,7 @@ from sozialatlas import domain
 from sozialatlas.areas import gebietsstand
 from sozialatlas.protection import smallarea
 from sozialatlas.render import classify, compactmap, formatting, mapclasses, palettes, slides
-from sozialatlas.store import queries
+from sozialatlas.store import queries, regions
 from sozialatlas.views import analysedaten, kleinraeumig_page, monitoring, timeseries
 from sozialatlas.views import kleinraeumig as kr
 from sozialatlas.views import sozialindex as si
@@ -138,7 +138,7 @@ def validate(con, satz: dict, folien: list[dict]) -> tuple[dict, list[dict]]:
     if len(folien) > MAX_FOLIEN:
         errors.append(f"Höchstens {MAX_FOLIEN} Folien je Präsentation.")
     inds = set(queries.indicators(con)["id"])
-    kreise = {k for (k,) in con.execute("SELECT DISTINCT schluessel FROM region WHERE ebene = 'kreis'").fetchall()}
+    kreise = regions.kreis_keys(con)
     clean = []
     for i, f in enumerate(folien, start=1):
         if not isinstance(f, dict):
@@ -183,7 +183,7 @@ def append_folie(con, satz: dict | None, folien, neue: dict, neuer_titel: str = 
     if len(bisher) >= MAX_FOLIEN:
         errors.append(f"Höchstens {MAX_FOLIEN} Folien je Präsentation; „{clean_satz['titel']}“ ist voll.")
     inds = set(queries.indicators(con)["id"])
-    kreise = {k for (k,) in con.execute("SELECT DISTINCT schluessel FROM region WHERE ebene = 'kreis'").fetchall()}
+    kreise = regions.kreis_keys(con)
     clean, e = validate_folie(con, neue, len(bisher) + 1, inds, kreise)
     errors += e
     if errors or clean is None:

@@ -133,7 +133,8 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         }""",
         timeout=timeout,
     )
-    page.wait_for_timeout(300)
+    # two animation frames: React has committed what the idle script produced
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def choose(page, label: str, option: str) -> None:

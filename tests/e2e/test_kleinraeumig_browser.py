@@ -42,7 +42,10 @@ def click_area(page, view, geom, name: str, box=None) -> None:
 
     Headless chromium renders with the CPU: a click only counts as one if the pick on pointer-down is
     quick, so the maps clicked here are Kreis-sized."""
-    box = box or page.locator('[data-testid="stDeckGlJsonChart"]').first.bounding_box()
+    if box is None:
+        deck = page.locator('[data-testid="stDeckGlJsonChart"]').first
+        deck.scroll_into_view_if_needed()  # the map sits below the map-type toggle: all of it on screen
+        box = deck.bounding_box()
     p = geom.representative_point()
     x, y = screen_point(view, box, p.x, p.y)
     tooltip = page.locator(".deck-tooltip").filter(has_text=name)
@@ -59,8 +62,7 @@ def click_area(page, view, geom, name: str, box=None) -> None:
     else:
         raise AssertionError(f"Die Karte zeigt {name} nicht an der erwarteten Stelle (kein Tooltip).")
     page.mouse.click(x + attempt % 2, y)
-    page.wait_for_timeout(600)  # Streamlit sends a map selection after a 200 ms debounce
-    wait_for_app(page)
+    # Streamlit sends the selection after a short debounce; the caller waits for what it shows (the profile)
 
 
 def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_path):
@@ -81,7 +83,6 @@ def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_p
     # click Saalfeld/Saale on the map: its profile shows its own values against Kreis and Thüringen
     ags = next(k for k, (n, _) in gem.items() if n == "Saalfeld/Saale")
     view = compactmap.fit_view(shapely.union_all([g for _, g in gem.values()]).bounds)
-    page.wait_for_timeout(1000)
     click_area(page, view, gem[ags][1], "Saalfeld/Saale")
     profil = page.get_by_text("Saalfeld/Saale — Profil")
     profil.wait_for(timeout=20_000)
@@ -99,5 +100,5 @@ def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_p
     assert "Arbeitslose je 100 Einwohner im erwerbsfähigen Alter" in prof and "Wahlbeteiligung" in prof
     assert "gebiet=" + ags in page.url
     page.set_viewport_size({"width": 1400, "height": 2400})
-    page.wait_for_timeout(800)
+    wait_for_app(page)
     page.screenshot(path=str(artifacts() / "kleinraeumig_kreis_profil.png"))

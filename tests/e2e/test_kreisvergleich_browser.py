@@ -5,6 +5,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from sozialatlas.render import maps
 from sozialatlas.store import db, queries
@@ -33,7 +34,7 @@ def test_pick_indicator_and_see_map_and_table(server, page):
     box.fill("Schuldner")
     page.get_by_role("option", name="Schuldnerquote", exact=True).click()
     wait_for_app(page)
-    assert page.get_by_role("heading", name="Schuldnerquote").first.is_visible()
+    expect(page.get_by_role("heading", name="Schuldnerquote").first).to_be_visible()
     # the default map: one SVG drawn by the server (the deck.gl map is behind „Interaktive Karte“)
     canvas = page.frame_locator('[data-testid="stIFrame"]').locator("svg.sa-karte").first
     canvas.wait_for(state="visible", timeout=20_000)
@@ -41,7 +42,7 @@ def test_pick_indicator_and_see_map_and_table(server, page):
     assert box and box["width"] > 300 and box["height"] > 300
     # one table row per Kreis (22 since 01.07.2021; INKAR has only that Gebietsstand)
     rows = _kreis_table(page).locator("tbody tr")
-    assert rows.count() == 22
+    expect(rows).to_have_count(22)
     text = _table_text(page)
     assert "Wartburgkreis" in text and "Eisenach" not in text
     page.screenshot(path=str(artifacts() / "kreisvergleich.png"))
@@ -66,7 +67,7 @@ def _click_kreis(page, point, *, url_has: str | None = None, url_lacks: str | No
     # a fresh map element after every selection change: wait for it and for deck.gl to draw
     root = page.locator('[data-testid="stDeckGlJsonChart"] .deck-events-root')
     root.wait_for(state="visible", timeout=20_000)
-    page.wait_for_timeout(800)
+    root.evaluate("e => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     x, y = _pixel(point.x, point.y, root.bounding_box())
     # hover until deck.gl answers with a tooltip (the map is drawn and pickable), never click blindly
     tooltip = page.locator(".deck-tooltip")
@@ -149,7 +150,7 @@ def test_click_a_bar_in_the_ranking_selects_the_kreis(server, page):
     wait_for_app(page, 60_000)
     chart = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="Rangfolge").first
     chart.scroll_into_view_if_needed()
-    page.wait_for_timeout(800)
+    chart.locator("canvas, svg").first.wait_for(state="visible", timeout=20_000)
     box = chart.bounding_box()
     # the top bar is the highest value (Gera in 2021), in the first row under the title
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + 50)

@@ -74,5 +74,5 @@ def test_create_planungsraum_from_three_gemeinden_and_see_its_sum(admin_server, 
     summe = formatting.zahl(sum(werte.values()), 0)
     assert summe in row.inner_text(), (summe, row.inner_text())
     page.set_viewport_size({"width": 1400, "height": 1800})
-    page.wait_for_timeout(800)
+    wait_for_app(page)
     page.screenshot(path=str(artifacts() / "planungsraeume_gespeichert.png"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from sozialatlas.store import db, publish, versions
 from sozialatlas.ui import navigation
@@ -65,7 +66,8 @@ def test_every_public_page_talks_only_to_the_local_server(public_server, page):
     page.goto(public_server + "/kreisvergleich?kartenart=interaktiv")
     wait_for_app(page, 60_000)
     page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible", timeout=20_000)
-    page.wait_for_timeout(1500)  # let the map finish loading its style and fonts
+    # the map has asked for its style and glyph fonts once its canvas is drawn and the fonts are loaded
+    page.wait_for_function("() => document.fonts.status === 'loaded'")
     here = urlparse(public_server).netloc
     outside = sorted(
         {u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss") and urlparse(u).netloc != here}
@@ -94,8 +96,7 @@ def test_a_name_from_data_is_shown_as_text_never_run(public_server, page):
     wait_for_app(page, 60_000)
     choose(page, "Lebenslage", "Familie")
     choose(page, "Indikator", EVIL)
-    page.wait_for_timeout(500)
-    assert page.get_by_role("heading", name=f"{EVIL} 2023").is_visible()
+    expect(page.get_by_role("heading", name=f"{EVIL} 2023")).to_be_visible()
     page.screenshot(path=str(artifacts() / "public_script_name.png"))
     page.goto(public_server + "/daten-quellen")
     wait_for_app(page, 60_000)

@@ -94,6 +94,9 @@ def _region_rows(table: RawTable, report: Report) -> list[_RowRegion]:
         key = normalize_key(key_cell)
         if cell_text(key_cell) and key is None and not cell_text(name_cell):
             name_cell = key_cell  # a name in the key column
+        if key is None and lay.key_col is None and looks_like_key(name_cell):
+            # a Gebiet column that mixes names and keys („Erfurt“, „16053“): a key is a key
+            key_cell, key, name_cell = name_cell, normalize_key(name_cell), None
         out.append(_RowRegion(r, n, key_cell, key, name_cell))
     return out
 
@@ -337,6 +340,15 @@ class _Rules:
         zaehler = None if isinstance(zaehler, Missing) else zaehler
         nenner = None if isinstance(nenner, Missing) else nenner
         before = len(problems)
+        if wert is not None and not (0 <= wert <= 100) and _percent_share(self.einheit, c.column):
+            problems.append(
+                Problem(
+                    c.row,
+                    c.column,
+                    f"Der Wert {_num(wert)} ist kein möglicher Anteil in Prozent (erlaubt sind 0 bis 100). "
+                    "Bitte den Wert prüfen – oder, wenn es kein Anteil ist, die Einheit ändern.",
+                )
+            )
         if self.counts and wert is not None and wert < 0:
             problems.append(
                 Problem(
@@ -403,6 +415,15 @@ class _Rules:
             "quelle": None,
             "hinweis": hinweis or None,
         }
+
+
+def _percent_share(einheit: str | None, column: str | None) -> bool:
+    """A share in per cent („Anteil in %“, Einheit „Prozent“ for an Anteil or a Quote) lies in 0…100.
+    A unit of „Prozent“ alone may be a change rate, which can exceed 100: then the column or unit must say
+    Anteil or Quote."""
+    text = f"{einheit or ''} {column or ''}".casefold()
+    percent = "%" in text or "prozent" in text
+    return percent and ("anteil" in text or "quote" in text)
 
 
 def check_values(

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup-venv.sh requirements.txt
 echo "» Prüfe/baue die Datenbank aus data/ und geodata/ …"
-.venv/bin/python -c "from sozialatlas import db; db.ensure(progress=print)"
+.venv/bin/python -m sozialatlas build --wenn-noetig >/dev/null
 echo "» Starte den Sozialatlas: http://localhost:${PORT:-8501}"
 EXTRA=()
 case "${SOZIALATLAS_PUBLIC:-}" in

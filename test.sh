@@ -3,12 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 # Debian packages the tests drive: chromium (Playwright never downloads a browser), nginx with brotli
-# (two public replicas behind a reverse proxy), poppler-utils (pdftotext for the PDF reports).
+# (two public replicas behind a reverse proxy).
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 [ -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] || need+=(libnginx-mod-http-brotli-filter)
-command -v pdftotext >/dev/null || need+=(poppler-utils)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ]; then
     echo "» Installiere Debian-Pakete für die Tests: ${need[*]} …"

@@ -30,7 +30,12 @@ def _cmd_etl(args) -> int:
 def _cmd_build(args) -> int:
     from sozialatlas.store import db
 
-    path = db.build(args.db, progress=lambda t: print(t, file=sys.stderr), neu=args.neu)
+    progress = lambda t: print(t, file=sys.stderr)  # noqa: E731
+    if args.wenn_noetig:
+        path = Path(args.db) if args.db else paths.default_db_path()
+        db.ensure(path, progress=progress)
+    else:
+        path = db.build(args.db, progress=progress, neu=args.neu)
     print(path)
     return 0
 
@@ -279,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         "--neu",
         action="store_true",
         help="eine beschädigte Datenbank beiseitelegen (.defekt-DATUM) und bewusst neu aufbauen",
+    )
+    p.add_argument(
+        "--wenn-noetig",
+        action="store_true",
+        help="nur bauen, wenn die Datenbank fehlt oder data/ sich geändert hat (so startet start.sh)",
     )
     p.set_defaults(func=_cmd_build)
     p = sub.add_parser("info", help="Überblick über die Datenbank")

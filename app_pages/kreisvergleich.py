@@ -354,20 +354,12 @@ for text in ohne_balken:
 
 quelle_ids = list(vals["quelle"].dropna().unique()) + ([land["quelle"]] if land else []) + [row["quelle"]]
 quellen = data.sources(tuple(sorted({q for q in quelle_ids if isinstance(q, str) and q})))
-meta = quellen.rename(
-    columns={
-        "titel": "Quelle",
-        "herausgeber": "Herausgeber",
-        "lizenz": "Lizenz",
-        "stand": "Stand",
-        "referenz": "Referenz",
-    }
-).drop(columns=["id"])
-meta.loc[len(meta)] = {"Quelle": common.GEO_ATTRIBUTION, "Herausgeber": "", "Lizenz": "", "Stand": "", "Referenz": ""}
-if note:
-    meta.loc[len(meta)] = {"Quelle": f"Hinweis: {note}", "Herausgeber": "", "Lizenz": "", "Stand": "", "Referenz": ""}
-if view.geheimhaltung:
-    meta.loc[len(meta)] = {"Quelle": view.geheimhaltung, "Herausgeber": "", "Lizenz": "", "Stand": "", "Referenz": ""}
+meta = exports.sources_sheet(
+    quellen,
+    common.GEO_ATTRIBUTION,
+    *([f"Hinweis: {note}"] if note else []),
+    *([view.geheimhaltung] if view.geheimhaltung else []),
+)
 basis = exports.filename(
     "kreisvergleich", indikator, jahr, f"{stand_url}kreise", f"seit{vorher}" if vorher else None, ext="x"
 )[:-2]

@@ -40,6 +40,7 @@ from sozialatlas.importer.files import FileProblem, cell_text, read_grid, short
 from sozialatlas.importer.model import OBS_COLUMNS, PREVIEW_ROWS, Layout, Problem, RawTable, Report, de_int
 from sozialatlas.importer.regions import AB, BIS, GEM, LAND, LEVEL_WORD, Regions
 from sozialatlas.importer.rows import YEAR_MIN
+from sozialatlas.store import catalogue
 from sozialatlas.store import importer as stored
 
 if TYPE_CHECKING:
@@ -62,24 +63,7 @@ __all__ = [
     "validate",
 ]
 
-INDIKATOR_COLUMNS = [
-    "id",
-    "name",
-    "lebenslage",
-    "einheit",
-    "definition",
-    "zaehler",
-    "nenner",
-    "formel",
-    "abgeleitet",
-    "polaritaet",
-    "dezimalen",
-    "ebenen",
-    "aggregation",
-    "quelle",
-    "lizenz",
-    "beispiel",
-]
+INDIKATOR_COLUMNS = [*catalogue.INDIKATOREN_COLUMNS, "beispiel"]
 EBENEN_ORDER = domain.EBENEN
 
 

@@ -178,3 +178,20 @@ def filename(*parts, ext: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_").lower() or "export"
     return f"{text[:80]}.{ext.lstrip('.')}"
+
+
+def sources_sheet(quellen: pd.DataFrame, *notes: str) -> pd.DataFrame:
+    """The 'Quellen' sheet of a download: each source with Herausgeber, Lizenz, Stand and Referenz, then one
+    line per note (boundary attribution, Geheimhaltung rule, a conversion note …)."""
+    meta = quellen.rename(
+        columns={
+            "titel": "Quelle",
+            "herausgeber": "Herausgeber",
+            "lizenz": "Lizenz",
+            "stand": "Stand",
+            "referenz": "Referenz",
+        }
+    ).drop(columns=["id"])
+    for text in notes:
+        meta.loc[len(meta)] = {"Quelle": text, "Herausgeber": "", "Lizenz": "", "Stand": "", "Referenz": ""}
+    return meta

@@ -47,25 +47,12 @@ URL = {
 
 
 def _seed(key: str, parse) -> None:
-    """Take the widget value from the URL once per session (see urlstate.seed), under the plain word."""
-    if key in st.session_state:
-        return
-    raw = st.query_params.get(URL[key])
-    if raw is None:
-        return
-    try:
-        st.session_state[key] = parse(raw)
-    except (ValueError, KeyError, TypeError):
-        pass
+    """Take the widget value from the URL once per session, under the plain word of the link."""
+    urlstate.seed(key, parse, param=URL[key])
 
 
 def _publish(key: str, value: str | None) -> None:
-    name = URL[key]
-    if value is None or value == "":
-        if name in st.query_params:
-            del st.query_params[name]
-    elif st.query_params.get(name) != value:
-        st.query_params[name] = value
+    urlstate.publish(URL[key], value)
 
 
 # --- cached data --------------------------------------------------------------------------------------

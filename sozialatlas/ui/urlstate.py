@@ -19,15 +19,16 @@ from typing import Any
 import streamlit as st
 
 
-def seed(key: str, parse: Callable[[str], Any]) -> None:
+def seed(key: str, parse: Callable[[str], Any], param: str | None = None) -> None:
     """Take the widget value from the URL once per session (a shared link), not on every rerun.
+    `param`: the URL parameter's name where it differs from the widget key.
 
     A widget the page stops drawing loses its session value; it is then seeded again from the URL,
     which still holds its last published value, so hiding and showing a widget keeps what the user chose.
     """
     if key in st.session_state:
         return
-    raw = st.query_params.get(key)
+    raw = st.query_params.get(param or key)
     if raw is None:
         return
     try:
@@ -37,7 +38,7 @@ def seed(key: str, parse: Callable[[str], Any]) -> None:
 
 
 def publish(key: str, text: str | None) -> None:
-    """Write (or, for None, remove) one parameter; unchanged values cause no browser update."""
+    """Write (or, for None, remove) one URL parameter `key`; unchanged values cause no browser update."""
     if text is None or text == "":
         if key in st.query_params:
             del st.query_params[key]

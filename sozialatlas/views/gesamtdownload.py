@@ -17,7 +17,7 @@ import pandas as pd
 
 from sozialatlas import domain
 from sozialatlas.protection import showable
-from sozialatlas.store import queries
+from sozialatlas.store import catalogue, queries
 
 OBSERVATION_COLUMNS = [
     "indikator",
@@ -37,24 +37,8 @@ OBSERVATION_COLUMNS = [
     "beispiel",
 ]
 
-CATALOGUE_COLUMNS = [
-    "id",
-    "name",
-    "lebenslage",
-    "lebenslage_name",
-    "einheit",
-    "definition",
-    "zaehler",
-    "nenner",
-    "formel",
-    "abgeleitet",
-    "polaritaet",
-    "dezimalen",
-    "ebenen",
-    "aggregation",
-    "quelle",
-    "lizenz",
-]
+# the catalogue as data/indikatoren.csv holds it, with the Lebenslage's name beside its id
+CATALOGUE_COLUMNS = [*catalogue.INDIKATOREN_COLUMNS[:3], "lebenslage_name", *catalogue.INDIKATOREN_COLUMNS[3:]]
 
 
 @dataclass

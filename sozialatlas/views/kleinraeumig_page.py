@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import pandas as pd
 
+from sozialatlas.render import exports
 from sozialatlas.views import kleinraeumig as kr
 from sozialatlas.views.kreisvergleich import Indicator
 from sozialatlas.views.pagestate import PageState
@@ -175,18 +176,7 @@ def quelle_ids(vals: pd.DataFrame, indicator_source) -> list[str]:
 
 def sources_meta(quellen: pd.DataFrame, geo_attribution: str) -> pd.DataFrame:
     """The 'Quellen' sheet of the downloads: each source, the boundaries, and the Geheimhaltung rule."""
-    meta = quellen.rename(
-        columns={
-            "titel": "Quelle",
-            "herausgeber": "Herausgeber",
-            "lizenz": "Lizenz",
-            "stand": "Stand",
-            "referenz": "Referenz",
-        }
-    ).drop(columns=["id"])
-    for text in (geo_attribution, GEHEIMHALTUNG_META):
-        meta.loc[len(meta)] = {"Quelle": text, "Herausgeber": "", "Lizenz": "", "Stand": "", "Referenz": ""}
-    return meta
+    return exports.sources_sheet(quellen, geo_attribution, GEHEIMHALTUNG_META)
 
 
 def licences(quellen: pd.DataFrame) -> str:

@@ -102,6 +102,9 @@ $servers    }
             proxy_read_timeout 86400s;
             proxy_buffering off;
         }
+        # Streamlit cannot switch these off; a public instance exposes neither
+        location /_stcore/metrics { return 404; }
+        location /_stcore/upload_file { return 403; }
         location /static/ {
             proxy_pass http://sozialatlas;
             proxy_cache sa_static;

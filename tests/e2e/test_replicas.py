@@ -10,6 +10,7 @@ import re
 import shutil
 import socket
 import subprocess
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -65,6 +66,14 @@ def test_nginx_spreads_sticky_sessions_over_both_replicas_with_gzip(replicas):
         assert _get(url + "/", {"Cookie": f"sa_replik={cookie}"})[1]["X-Replikat"] == first
     seen = {_get(url + "/")[1]["X-Replikat"] for _ in range(12)}
     assert len(seen) == 2, seen
+
+    # Streamlit's metrics and upload endpoints are closed at the proxy
+    for path, code in (("/_stcore/metrics", 404), ("/_stcore/upload_file/x/y", 403)):
+        try:
+            _get(url + path)
+            raise AssertionError(f"{path} answered")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == code, (path, exc.code)
 
     # the static bundle is compressed by nginx (Streamlit sends it uncompressed)
     js = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', html.decode()).group(1)

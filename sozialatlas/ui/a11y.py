@@ -109,7 +109,14 @@ _SCRIPT = """
   const LABELS = __LABELS__;
   const w = window;
   if (w.__saA11y) { w.__saA11y.apply(document.body); return; }
-  function tr(s) { return s && Object.prototype.hasOwnProperty.call(LABELS, s.trim()) ? LABELS[s.trim()] : null; }
+  function tr(s) {
+    if (!s) return null;
+    const k = s.trim();
+    if (Object.prototype.hasOwnProperty.call(LABELS, k)) return LABELS[k];
+    const more = /^View (\\d+) more$/.exec(k);  // the grouped sidebar navigation
+    if (more) return more[1] + " weitere anzeigen";
+    return k === "View less" ? "Weniger anzeigen" : null;
+  }
   function fixEl(el) {
     for (const a of ["aria-label", "title", "placeholder", "alt"]) {
       const v = el.getAttribute && el.getAttribute(a);

@@ -133,8 +133,18 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         }""",
         timeout=timeout,
     )
-    # two animation frames: React has committed what the idle script produced
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    # and the page content has settled: no element added, removed or re-texted for 150 ms (React commits
+    # what the finished script sent in a few frames); capped so an animation can never stall a test
+    page.evaluate(
+        """() => new Promise((resolve) => {
+            let timer;
+            const obs = new MutationObserver(() => { clearTimeout(timer); timer = setTimeout(done, 150); });
+            function done() { obs.disconnect(); resolve(); }
+            obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+            timer = setTimeout(done, 150);
+            setTimeout(done, 5000);
+        })"""
+    )
 
 
 def choose(page, label: str, option: str) -> None:

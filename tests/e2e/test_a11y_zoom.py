@@ -5,6 +5,7 @@ scrolls sideways except data tables in their own scroll box."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import wait_for_app
 
@@ -97,7 +98,7 @@ def test_200_percent_zoom_sidebar_opens_and_closes_by_keyboard(server, zoomed):
     page.wait_for_function(SIDEBAR_OPEN)
     # close again, by keyboard: the close button is visible and reachable
     close = page.locator('[data-testid="stSidebarCollapseButton"] button')
-    assert close.is_visible()
+    expect(close).to_be_visible()
     close.focus()
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => !({SIDEBAR_OPEN})()")

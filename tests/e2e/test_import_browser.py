@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from playwright.sync_api import expect
 
 from tests.versions_helpers import kreis_xlsx
 
@@ -40,7 +41,7 @@ def test_import_xlsx_see_it_on_the_map_and_roll_it_back(admin_server, page):
     page.get_by_text("Excel-Arbeitsmappe").first.wait_for(timeout=30_000)  # upload, then a rerun
     wait_for_app(page)
     # nothing may be imported before the metadata is complete: the report says what is missing
-    assert page.get_by_text("Problem(e)").first.is_visible()
+    expect(page.get_by_text("Problem(e)").first).to_be_visible()
     assert page.get_by_role("button", name="Importieren").count() == 0
     fill(page, "Name", NAME)
     fill(page, "Einheit", "Prozent")
@@ -48,11 +49,11 @@ def test_import_xlsx_see_it_on_the_map_and_roll_it_back(admin_server, page):
     art = page.locator('[data-testid="stRadio"]').filter(has_text="Art der Werte")
     art.get_by_text("Quote oder Anteil", exact=False).first.click()
     wait_for_app(page)
-    assert art.get_by_role("radio", checked=True).count() == 1
+    expect(art.get_by_role("radio", checked=True)).to_have_count(1)
     fill(page, "Quelle", "Jugendamt, Kita-Bedarfsplanung")
     fill(page, "Stand", "01.03.2023")
     fill(page, "Lizenz", "intern")
-    assert page.get_by_text("Keine Probleme: 22 Werte").is_visible()
+    expect(page.get_by_text("Keine Probleme: 22 Werte")).to_be_visible()
     page.screenshot(path=str(artifacts() / "import_vorschau.png"), full_page=True)
     page.get_by_role("button", name="Importieren").click()
     page.get_by_text("Importiert als Version 1").wait_for(timeout=30_000)
@@ -74,7 +75,7 @@ def test_import_xlsx_see_it_on_the_map_and_roll_it_back(admin_server, page):
 
     page.goto(url + "/versionen")
     wait_for_app(page, 60_000)
-    assert page.get_by_role("cell", name=f"Import: {NAME}").is_visible()
+    expect(page.get_by_role("cell", name=f"Import: {NAME}")).to_be_visible()
     choose(page, "Zurücksetzen auf den Stand nach", "Ausgangsstand (nur Daten aus data/, keine eigenen)")
     page.get_by_role("button", name="Zurücksetzen …").click()
     page.get_by_text("Wirklich auf den Ausgangsstand zurücksetzen?").wait_for(timeout=20_000)

@@ -7,6 +7,7 @@ import math
 import duckdb
 import pytest
 import shapely
+from playwright.sync_api import expect
 
 from sozialatlas.render import compactmap, formatting
 
@@ -76,7 +77,8 @@ def test_kreis_gemeinden_on_map_and_table_click_shows_profile(server, page, db_p
     # the table beside the map: one row per Gemeinde of the Kreis, each by name
     # (one accessible HTML table, sozialatlas.ui.htmltable — found by its header like a screen reader would)
     table = page.locator("table").filter(has=page.get_by_role("columnheader", name="Gemeinde", exact=True))
-    assert table.locator("tbody tr").count() == len(gem) == 26
+    assert len(gem) == 26
+    expect(table.locator("tbody tr")).to_have_count(26)
     text = table.inner_text()
     assert all(name in text for name, _ in gem.values())
 

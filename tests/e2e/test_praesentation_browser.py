@@ -7,6 +7,7 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from sozialatlas.store import db, publish
 from sozialatlas.store import praesentationen as store
@@ -137,14 +138,14 @@ def test_admin_links_goal_and_sees_it_in_monitoring(browser, admin_server):
         page.get_by_role("option", name="Schuldnerquote", exact=True).click()
         # a goal without a baseline is refused, nothing saved
         page.get_by_role("button", name="Verknüpfen").click()
-        wait_for_app(page)
-        assert "Basisjahr fehlt" in page.inner_text("body")
+        expect(page.get_by_text("Basisjahr fehlt").first).to_be_visible(timeout=30_000)
         page.get_by_label("Basisjahr", exact=True).fill("2016")
         page.get_by_role("button", name="Verknüpfen").click()
         page.get_by_text("Verknüpft: Verhinderung von Altersarmut").wait_for(timeout=60_000)
         page.goto(f"{url}/monitoring?kreis=16053")
         wait_for_app(page, timeout=60_000)
         page.get_by_text("Verhinderung von Altersarmut").first.wait_for(timeout=60_000)
+        expect(page.get_by_text("Indikator: Schuldnerquote").first).to_be_visible(timeout=30_000)
         body = page.inner_text("body")
         assert "Indikator: Schuldnerquote" in body
         assert any(w in body for w in ("auf Kurs", "gleichbleibend", "gegenläufig", "keine Daten"))
@@ -175,7 +176,7 @@ def test_admin_adds_deep_linked_view_to_new_presentation_and_shows_it(browser, a
         _wait_slide(page, 1, 1)
         assert page.inner_text(".folie h1.folie-titel") == "Schuldnerquote 2019 im Vergleich"
         assert "Der Süden liegt über dem Land." in page.inner_text(".folie")
-        assert page.locator(".folie-bild img").count() == 1  # the Kreisvergleich map, not a text slide
+        expect(page.locator(".folie-bild img")).to_have_count(1)  # the Kreisvergleich map, not a text slide
         assert page.inner_text(".folie-legende h2").startswith("Schuldnerquote 2019")
         page.screenshot(path=str(artifacts() / "praesentation_aus_seitenleiste.png"))
     finally:

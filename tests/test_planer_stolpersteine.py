@@ -352,7 +352,7 @@ def _import_meta(einheit: str, art: str = "quote") -> dict:
 def test_a_gebiet_column_mixing_names_and_keys_accepts_jenas_key(con):
     from sozialatlas import importer
 
-    data = "Kreis;2021\nErfurt;10,5\n16053;11,5\nWeimar;12,5\n".encode()
+    data = b"Kreis;2021\nErfurt;10,5\n16053;11,5\nWeimar;12,5\n"
     report = importer.check(con, data, "gemischt.csv", _import_meta("Prozent"))
     assert not report.problems, [p.message for p in report.problems]
     assert set(report.observations["schluessel"]) == {"16051", "16053", "16055"}
@@ -361,10 +361,10 @@ def test_a_gebiet_column_mixing_names_and_keys_accepts_jenas_key(con):
 def test_a_share_in_percent_above_100_is_refused_with_row_and_column(con):
     from sozialatlas import importer
 
-    data = "AGS;Jahr;Anteil in %\n16051;2021;40,5\n16052;2021;140\n".encode()
+    data = b"AGS;Jahr;Anteil in %\n16051;2021;40,5\n16052;2021;140\n"
     report = importer.check(con, data, "anteil.csv", _import_meta("Prozent"))
     msgs = [(p.row, p.column, p.message) for p in report.problems]
     assert any(col == "Anteil in %" and "140" in msg and "0 bis 100" in msg for _, col, msg in msgs), msgs
     # a change rate in per cent may exceed 100: no share, no refusal
-    ok = importer.check(con, "AGS;2021\n16051;140\n".encode(), "v.csv", _import_meta("Veränderung in Prozent"))
+    ok = importer.check(con, b"AGS;2021\n16051;140\n", "v.csv", _import_meta("Veränderung in Prozent"))
     assert not any("0 bis 100" in p.message for p in ok.problems)

@@ -8,6 +8,7 @@ from sozialatlas.areas import gebietsstand
 from sozialatlas.protection import privacy
 from sozialatlas.render import formatting
 from sozialatlas.ui import a11y, common, data, downloads, urlstate, views
+from sozialatlas.ui import praesentation as praes_ui
 from sozialatlas.ui.plain import md
 from sozialatlas.ui.plain import table as md_table
 from sozialatlas.views import lebenslagen as lebenslagen_view
@@ -122,26 +123,20 @@ st.download_button(
 )
 st.caption("Das Dokument ist in sich abgeschlossen (keine externen Inhalte) und druckfreundlich.")
 # Kreisprofil as a real PDF (Typst; A4, Lebenslagen, Trend, Monitoring, Quellen): built on demand, it takes seconds.
-if st.button("Kreisprofil als PDF erstellen", key="steckbrief_pdf_btn", icon=":material/picture_as_pdf:"):
-    st.session_state["_steckbrief_pdf_fuer"] = (kreis, stand)
-if st.session_state.get("_steckbrief_pdf_fuer") == (kreis, stand):
-    from sozialatlas.ui import praesentation as praes_ui
-
-    st.download_button(
-        "Kreisprofil als PDF herunterladen",
-        praes_ui.kreis_pdf(
-            kreis,
-            stand,
-            formatting.datum(date.today().isoformat()),
-            common.GEO_ATTRIBUTION,
-            praes_ui.base_url() + f"/kreisprofil?kreis={kreis}&gebietsstand={gebietsstand.URL_VALUE[stand]}",
-        ),
-        file_name=f"kreisprofil_{kreis}_{gebietsstand.URL_VALUE[stand]}_kreise.pdf",
-        mime="application/pdf",
-        key="steckbrief_pdf",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+downloads.on_request(
+    "Kreisprofil als PDF",
+    lambda: praes_ui.kreis_pdf(
+        kreis,
+        stand,
+        formatting.datum(date.today().isoformat()),
+        common.GEO_ATTRIBUTION,
+        praes_ui.base_url() + f"/kreisprofil?kreis={kreis}&gebietsstand={gebietsstand.URL_VALUE[stand]}",
+    ),
+    subject=(kreis, stand),
+    file_name=f"kreisprofil_{kreis}_{gebietsstand.URL_VALUE[stand]}_kreise.pdf",
+    mime="application/pdf",
+    key="steckbrief_pdf",
+)
 meta = {
     "Kreis": f"{info['name']} ({kreis})",
     "Gebietsstand": gebietsstand.LABEL[stand],

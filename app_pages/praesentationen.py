@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from sozialatlas.store import praesentationen as store
-from sozialatlas.ui import auth, data
+from sozialatlas.ui import auth, data, downloads
 from sozialatlas.ui import praesentation as ui
 from sozialatlas.ui.plain import md, text
 from sozialatlas.views import praesentation as pv
@@ -107,30 +107,25 @@ if wahl != NEU:
         icon=":material/download:",
     )
     d1, d2, d3 = st.columns(3)
-    if d1.button("PowerPoint erstellen", key="praes_pptx_btn", icon=":material/co_present:"):
-        st.session_state["praes_pptx"] = wahl
-    if st.session_state.get("praes_pptx") == wahl:
-        d1.download_button(
-            "PowerPoint herunterladen (.pptx)",
-            ui.pptx(wahl, ui.base_url()),
-            file_name=f"praesentation_{wahl}.pptx",
-            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            on_click="ignore",
-            icon=":material/download:",
-            key="praes_pptx_dl",
-        )
-    if d2.button("PDF erstellen", key="praes_pdf_btn", icon=":material/picture_as_pdf:"):
-        st.session_state["praes_pdf"] = wahl
-    if st.session_state.get("praes_pdf") == wahl:
-        d2.download_button(
-            "PDF herunterladen",
-            ui.deck_pdf(wahl, ui.base_url()),
-            file_name=f"praesentation_{wahl}.pdf",
-            mime="application/pdf",
-            on_click="ignore",
-            icon=":material/download:",
-            key="praes_pdf_dl",
-        )
+    downloads.on_request(
+        "PowerPoint",
+        lambda: ui.pptx(wahl, ui.base_url()),
+        subject=wahl,
+        file_name=f"praesentation_{wahl}.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="praes_pptx",
+        container=d1,
+        icon=":material/co_present:",
+    )
+    downloads.on_request(
+        "PDF",
+        lambda: ui.deck_pdf(wahl, ui.base_url()),
+        subject=wahl,
+        file_name=f"praesentation_{wahl}.pdf",
+        mime="application/pdf",
+        key="praes_pdf",
+        container=d2,
+    )
     if d3.button("Präsentation löschen", key="praes_del", icon=":material/delete:"):
         with data.writing() as con:
             store.delete(con, wahl, wer)

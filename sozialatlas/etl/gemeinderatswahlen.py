@@ -171,22 +171,14 @@ def gemeinde_obs(units: pd.DataFrame, mapping: dict, jahr: int, unsicher: set) -
 
 def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
     raw_dir = Path(raw_dir)
-    gem21 = gvz.load_gemeinden_2021(raw_dir)
-    set21 = set(gem21["ags"])
-    crosswalk = gvz.load_crosswalk(data_dir)
-    gv17 = gvz.read_gv(raw_dir / gvz.GV_FILE.format(2017))
-    gv21 = gvz.read_gv(raw_dir / gvz.GV_FILE.format(2021))
-    gv24 = gvz.read_gv(raw_dir / gvz.GV_FILE.format(2024))
-    f21, f24 = gv21.set_index("ags")["flaeche"], gv24.set_index("ags")["flaeche"]
-    flaeche_ok_2024 = {a for a in f21.index if a in f24.index and abs(f21[a] - f24[a]) < gvz.FLAECHE_GLEICH_KM2 - 1e-9}
-    unsicher = wahlen.coverage_problems(gv17, gv21, crosswalk)
+    b = wahlen.gemeinde_basis(raw_dir, data_dir)
     rows, summary = [], {}
     for jahr, reader in ((2019, read_2019), (2024, read_2024)):
         units = reader(raw_dir / FILE.format(jahr))
-        mapping, notes = wahlen.map_units(units, jahr, crosswalk, set21, flaeche_ok_2024, set())
+        mapping, notes = wahlen.map_units(units, jahr, b.crosswalk, b.set21, b.flaeche_ok_2024, set())
         # a 2021 Gemeinde reached by an election-day Gemeinde that cannot be mapped stays without value
         unmapped = [a for a, z in mapping.items() if z is None]
-        r = gemeinde_obs(units, mapping, jahr, unsicher if jahr == 2019 else set())
+        r = gemeinde_obs(units, mapping, jahr, b.unsicher if jahr == 2019 else set())
         rows += r
         summary[str(jahr)] = {
             "gemeinden_wahltag": len(units),

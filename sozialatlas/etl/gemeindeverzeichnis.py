@@ -34,6 +34,22 @@ FLAECHE_ABDECKUNG_KM2 = 0.2
 
 
 # ---------------------------------------------------------------- shared with sozialatlas.etl.wahlen
+
+
+def _same_gemeinde(ags: str, src, hinweis: str) -> dict:
+    """The row of a 2021 Gemeinde that is the same Gemeinde in the source (its figures taken as published)."""
+    return dict(
+        ags=ags,
+        bev=src["bev"],
+        flaeche=src["flaeche"],
+        bev_txt=src["bev_txt"],
+        dichte_txt=src["dichte_txt"],
+        flaeche_txt=src["flaeche_txt"],
+        status="ok",
+        hinweis=hinweis,
+    )
+
+
 def kreis_bis(ags: str) -> str:
     return "16056" if ags == EISENACH_NEU else ags[:5]
 
@@ -204,18 +220,7 @@ def gemeinden_from_older(
             if abs(diff) >= FLAECHE_GLEICH_KM2:
                 notes.append(f"Fläche damals {r['flaeche_txt']} km² (31.12.2021: {ref.loc[ags21, 'flaeche_txt']} km²)")
             hinweis = "; ".join(notes)
-            rows.append(
-                dict(
-                    ags=ags21,
-                    bev=r["bev"],
-                    flaeche=r["flaeche"],
-                    bev_txt=r["bev_txt"],
-                    dichte_txt=r["dichte_txt"],
-                    flaeche_txt=r["flaeche_txt"],
-                    status="ok",
-                    hinweis=hinweis,
-                )
-            )
+            rows.append(_same_gemeinde(ags21, r, hinweis))
             continue
         bev = grp["bev"].sum()
         hinweis = (
@@ -259,18 +264,7 @@ def gemeinden_from_later(gv_new: pd.DataFrame, gv21: pd.DataFrame, label: str = 
         else:
             lost.append(a)
             continue
-        rows.append(
-            dict(
-                ags=a,
-                bev=n["bev"],
-                flaeche=n["flaeche"],
-                bev_txt=n["bev_txt"],
-                dichte_txt=n["dichte_txt"],
-                flaeche_txt=n["flaeche_txt"],
-                status="ok",
-                hinweis=hinweis,
-            )
-        )
+        rows.append(_same_gemeinde(a, n, hinweis))
     return pd.DataFrame(rows), lost
 
 

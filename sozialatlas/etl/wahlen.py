@@ -10,6 +10,7 @@ where its own rows hold its postal voters, and each Gemeinde value says which ca
 from __future__ import annotations
 
 import warnings as _warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -317,18 +318,45 @@ def coverage_problems(gv17: pd.DataFrame, gv21: pd.DataFrame, crosswalk: dict) -
 
 
 # ---------------------------------------------------------------- run
-def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
+@dataclass
+class GemeindeBasis:
+    """What every election step needs to put election-day Gemeinden onto the 631 Gemeinden of 31.12.2021."""
+
+    gem21: pd.DataFrame
+    set21: set
+    crosswalk: dict
+    gv21: pd.DataFrame
+    gv24: pd.DataFrame
+    flaeche_ok_2024: set  # 2021 Gemeinden whose area is unchanged in 2024 (same Gemeinde)
+    unsicher: set  # 2021 Gemeinden the 2016 crosswalk does not cover exactly
+
+
+def gemeinde_basis(raw_dir: Path, data_dir: Path) -> GemeindeBasis:
     raw_dir = Path(raw_dir)
     gem21 = gvz.load_gemeinden_2021(raw_dir)
-    set21 = set(gem21["ags"])
     crosswalk = gvz.load_crosswalk(data_dir)
     gv17 = gvz.read_gv(raw_dir / gvz.GV_FILE.format(2017))
     gv21 = gvz.read_gv(raw_dir / gvz.GV_FILE.format(2021))
     gv24 = gvz.read_gv(raw_dir / gvz.GV_FILE.format(2024))
     f21, f24 = gv21.set_index("ags")["flaeche"], gv24.set_index("ags")["flaeche"]
     flaeche_ok_2024 = {a for a in f21.index if a in f24.index and abs(f21[a] - f24[a]) < gvz.FLAECHE_GLEICH_KM2 - 1e-9}
-    unsicher = coverage_problems(gv17, gv21, crosswalk)
-    kreise_ok_2024 = kreis_area_unchanged_2024(gv21, gv24)
+    return GemeindeBasis(
+        gem21=gem21,
+        set21=set(gem21["ags"]),
+        crosswalk=crosswalk,
+        gv21=gv21,
+        gv24=gv24,
+        flaeche_ok_2024=flaeche_ok_2024,
+        unsicher=coverage_problems(gv17, gv21, crosswalk),
+    )
+
+
+def build(raw_dir: Path, data_dir: Path) -> tuple[pd.DataFrame, dict]:
+    raw_dir = Path(raw_dir)
+    basis = gemeinde_basis(raw_dir, data_dir)
+    gem21, set21, crosswalk = basis.gem21, basis.set21, basis.crosswalk
+    flaeche_ok_2024, unsicher = basis.flaeche_ok_2024, basis.unsicher
+    kreise_ok_2024 = kreis_area_unchanged_2024(basis.gv21, basis.gv24)
 
     rows, summary, notes = [], {}, []
     for jahr in (2014, 2019, 2024):

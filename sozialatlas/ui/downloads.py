@@ -79,3 +79,34 @@ def chart_buttons(chart, *, basename: str, key: str, label: str = "Grafik") -> N
         on_click="ignore",
         icon=":material/image:",
     )
+
+
+def on_request(
+    label: str,
+    build,
+    *,
+    subject,
+    file_name: str,
+    mime: str,
+    key: str,
+    container=None,
+    icon: str = ":material/picture_as_pdf:",
+) -> None:
+    """A file that takes seconds to build (PDF, PowerPoint): „<label> erstellen“ builds it for `subject` (the
+    Kreis, the Gemeinde, the Präsentation …), then „<label> herunterladen“ appears. Choosing another subject
+    asks again, so a download never carries the previous one. `build` is called only then."""
+    where = container or st
+    chosen = f"_{key}_fuer"
+    if where.button(f"{label} erstellen", key=f"{key}_btn", icon=icon):
+        st.session_state[chosen] = subject
+    if st.session_state.get(chosen) != subject:
+        return
+    where.download_button(
+        f"{label} herunterladen",
+        build(),
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )

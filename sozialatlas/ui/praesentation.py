@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import base64
 import html
+from datetime import date
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from sozialatlas import settings
-from sozialatlas.render import slides
+from sozialatlas.render import formatting, slides
 from sozialatlas.store import praesentationen as store
 from sozialatlas.store import ziele as ziele_store
-from sozialatlas.ui import data
+from sozialatlas.ui import common, data, downloads
 from sozialatlas.views import bericht, monitoring, praesentation, praesentation_export
 
 # Streamlit chrome hidden in the Präsentationsmodus: one slide fills the screen.
@@ -152,25 +154,14 @@ def gemeinde_pdf(schluessel: str, erstellt: str, geo_attribution: str, url: str)
 
 def gemeinde_pdf_button(schluessel: str) -> None:
     """„Gemeindeprofil als PDF“ under the Gemeinde profile of the Kleinräumig page: built on demand."""
-    from datetime import date
-    from urllib.parse import urlencode
-
-    from sozialatlas.render import formatting
-    from sozialatlas.ui import common
-
-    if st.button("Gemeindeprofil als PDF erstellen", key="gemeinde_pdf_btn", icon=":material/picture_as_pdf:"):
-        st.session_state["_gemeinde_pdf_fuer"] = schluessel
-    if st.session_state.get("_gemeinde_pdf_fuer") != schluessel:
-        return
     link = base_url() + "/kleinraeumig?" + urlencode({"ebene": "gemeinde", "gebiet": schluessel})
-    st.download_button(
-        "Gemeindeprofil als PDF herunterladen",
-        gemeinde_pdf(schluessel, formatting.datum(date.today().isoformat()), common.GEO_ATTRIBUTION, link),
+    downloads.on_request(
+        "Gemeindeprofil als PDF",
+        lambda: gemeinde_pdf(schluessel, formatting.datum(date.today().isoformat()), common.GEO_ATTRIBUTION, link),
+        subject=schluessel,
         file_name=f"gemeindeprofil_{schluessel}.pdf",
         mime="application/pdf",
         key="gemeinde_pdf",
-        on_click="ignore",
-        icon=":material/download:",
     )
 
 

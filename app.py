@@ -7,7 +7,7 @@ SOZIALATLAS_PUBLIC=1 makes this a public, read-only instance: the admin pages ar
 import streamlit as st
 
 from sozialatlas import settings
-from sozialatlas.ui import a11y, guard, navigation, zur_praesentation
+from sozialatlas.ui import a11y, guard, heap, navigation, zur_praesentation
 
 st.set_page_config(page_title="Sozialatlas Thüringen", page_icon="🗺️", layout="wide", initial_sidebar_state="auto")
 # "auto": the sidebar starts closed on narrow screens (200 % zoom), so it never covers the first control.
@@ -22,3 +22,5 @@ finally:
     zur_praesentation.sidebar(_page)
     # also after st.stop() in a page: every page links the Erklärung zur Barrierefreiheit
     a11y.footer()
+    # Streamlit's gc.collect(2) after every run walks the whole long-lived heap: freeze it once (issue 13)
+    heap.after_run(_page.url_path)

@@ -80,13 +80,16 @@ ort = "Thüringen" if ganz_thueringen else kreise.get(kreis, kreis)
 titel = page.title(ind, jahr, plural, ort)
 st.header(md(titel))
 st.caption(md(page.definition_caption(row)))
-ui.notices(page.notices(rows, ebene=ebene, kreis=kreis, plural=plural, refusal=refusal))
+notes = st.container()  # shown above the map, filled after it
 
+# The map is sent first: the browser paints it while the 631-row table and everything below still arrive.
 left, right = st.columns([1, 1] if ganz_thueringen else [3, 2])
-with right:
-    ui.area_table(rows, ind, ebene, with_kreis=ganz_thueringen, titel=titel, gebiet=gebiet)
 with left:
     ui.area_map(rows, mc, ind, shapes, gebiet=gebiet, whole=ganz_thueringen, ort=ort, titel=titel, ebene=ebene)
+with right:
+    ui.area_table(rows, ind, ebene, with_kreis=ganz_thueringen, titel=titel, gebiet=gebiet)
+with notes:
+    ui.notices(page.notices(rows, ebene=ebene, kreis=kreis, plural=plural, refusal=refusal))
 if gebiet:
     ui.profile_box(ebene, gebiet, gebiet_namen[gebiet], rows, ind, jahr, definition)
 

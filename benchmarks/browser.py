@@ -12,6 +12,12 @@ alike:
   (software WebGL without GPU) — the map before the SVG became the default, still behind the toggle;
 - with --mit-st-table also "Projekt deck.gl + st.table": the table as before the HTML table (st.table, one
   Markdown cell per value; SOZIALATLAS_BENCH_TABELLE=st.table in sozialatlas.ui.htmltable);
+- Streamlit-Boden: benchmarks/boden_app.py — only the same SVG map in the same st.iframe on an otherwise
+  empty Streamlit page (Kleinräumig only): the floor any Streamlit page with this map can reach; page
+  overhead = Projekt SVG − Boden, Streamlit itself versus the map route = Boden vs folium;
+- with --mit-img also "Boden <img>" and "projekt SVG <img>": the floor page and the project with the same
+  SVG as an <img> data URI (st.html; SOZIALATLAS_BENCH_KARTE=img in sozialatlas.ui.svgmap) instead of
+  the frame — whether the frame (srcdoc) itself costs time (the <img> has no tooltips);
 - folium: benchmarks/folium_app.py (folium + streamlit-folium, same DuckDB, same protected values, same
   geometry, table as st.dataframe), run from a throwaway venv. Without that venv the comparison is skipped
   with a message saying how to create it (see benchmarks/folium_app.py).
@@ -58,6 +64,7 @@ SCENARIOS = {
     "Kleinräumig, Thüringen (631 Gemeinden)": {
         "projekt": "/kleinraeumig?ebene=gemeinde&kreis=16&indikator=arbeitslosenanteil&jahr=2021",
         "folium": "/?ebene=gemeinde",
+        "boden": "/",
     },
     "Kreisvergleich (23 Kreise)": {
         "projekt": "/kreisvergleich?indikator=schuldnerquote&jahr=2021&gebietsstand=23",
@@ -68,6 +75,7 @@ MAP_SELECTOR = {
     "projekt": '[data-testid="stDeckGlJsonChart"]',
     "svg": 'iframe[data-testid="stIFrame"][title^="Karte"]',  # the SVG map sits in its own frame
     "folium": 'iframe[title^="streamlit_folium"], [data-testid="stCustomComponentV1"]',
+    "img": 'img[alt^="Karte"]',
 }
 TIMEOUT = 180.0
 
@@ -229,6 +237,8 @@ def main(argv=None) -> int:
     ap.add_argument("--nur", choices=["gemeinde", "kreis"], default=None)
     ap.add_argument("--nur-nginx", action="store_true", help="nur den ersten Besuch über --nginx messen")
     ap.add_argument("--mit-st-table", action="store_true", help="auch die Tabelle als st.table (alte Basis)")
+    ap.add_argument("--mit-img", action="store_true", help="auch Boden und Projekt mit der Karte als <img> statt Frame")
+    ap.add_argument("--ohne-deckgl", action="store_true", help="ohne die deck.gl-Variante (schnellerer Lauf)")
     args = ap.parse_args(argv)
     if args.nur_nginx:
         if not args.nginx:
@@ -249,9 +259,11 @@ def main(argv=None) -> int:
     variants = {
         "projekt SVG": ("projekt", "projekt", MAP_SELECTOR["svg"], ""),
         "projekt deck.gl": ("projekt", "projekt", MAP_SELECTOR["projekt"], "&kartenart=interaktiv"),
+        "Streamlit-Boden": ("boden", "boden", MAP_SELECTOR["svg"], ""),
     }
     try:
         servers["projekt"] = Server(py, "app.py", snap, log_dir=work)
+        servers["boden"] = Server(py, "benchmarks/boden_app.py", snap, log_dir=work)
         if args.mit_st_table:
             servers["st.table"] = Server(py, "app.py", snap, {"SOZIALATLAS_BENCH_TABELLE": "st.table"}, work)
             variants["projekt deck.gl + st.table"] = (
@@ -260,6 +272,12 @@ def main(argv=None) -> int:
                 MAP_SELECTOR["projekt"],
                 "&kartenart=interaktiv",
             )
+        if args.mit_img:
+            variants["Boden <img>"] = ("boden", "boden", MAP_SELECTOR["img"], "?als=img")
+            servers["img"] = Server(py, "app.py", snap, {"SOZIALATLAS_BENCH_KARTE": "img"}, work)
+            variants["projekt SVG <img>"] = ("img", "projekt", MAP_SELECTOR["img"], "")
+        if args.ohne_deckgl:
+            del variants["projekt deck.gl"]
         if folium_py.exists():
             servers["folium"] = Server(str(folium_py), "benchmarks/folium_app.py", snap, log_dir=work)
             variants["folium"] = ("folium", "folium", MAP_SELECTOR["folium"], "")
@@ -269,7 +287,8 @@ def main(argv=None) -> int:
                 "nie in requirements): siehe benchmarks/folium_app.py.\n"
             )
         scen = {k: v for k, v in SCENARIOS.items() if not args.nur or (args.nur == "kreis") == ("Kreis" in k[:5])}
-        results = {(s, v): [] for s in scen for v in variants}
+        # a variant runs only in the scenarios it has a page for (the floor: Kleinräumig)
+        results = {(s, v): [] for s, urls in scen.items() for v in variants if variants[v][1] in urls}
 
         def run(v, urls):
             srv, key, selector, suffix = variants[v]
@@ -279,14 +298,16 @@ def main(argv=None) -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             # one unmeasured visit each: server caches (Geheimhaltung, shapes) warm, as for a visitor of a
             # running replica
-            for urls in scen.values():
+            for s, urls in scen.items():
                 for v in variants:
-                    run(v, urls)
+                    if (s, v) in results:
+                        run(v, urls)
             for r in range(args.runden):
                 for s, urls in scen.items():
                     order = list(variants) if r % 2 == 0 else list(reversed(variants))
                     for v in order:
-                        results[(s, v)].append(run(v, urls))
+                        if (s, v) in results:
+                            results[(s, v)].append(run(v, urls))
             first_visit = None
             if args.nginx:
                 first_visit = {}
@@ -304,23 +325,28 @@ def main(argv=None) -> int:
     print(f"Zeit bis zur gemalten Karte (Median aus {args.runden} Runden, Sekunden; Chromium ohne GPU)")
     print(
         f"   {'Szenario':<40} {'Variante':<28} {'kalt':>6} {'warm':>6} {'Hauptthread kalt':>17} "
-        f"{'MB kalt':>8} {'kalt/folium':>12} {'warm/folium':>12} {'kalt/deck.gl':>13}"
+        f"{'MB kalt':>8} {'kalt/folium':>12} {'warm/folium':>12} {'kalt/deck.gl':>13} {'kalt/Boden':>11} "
+        f"{'warm/Boden':>11}"
     )
     for s in scen:
         med = {}
-        for v in variants:
+        shown = [v for v in variants if (s, v) in results]
+        for v in shown:
             runs = results[(s, v)]
             med[v] = {k: statistics.median(x[k]["s"] for x in runs) for k in ("kalt", "warm")} | {
                 "main": statistics.median(x["kalt"]["main"] for x in runs),
                 "mb": statistics.median(x["kalt"]["bytes"] for x in runs) / 1e6,
             }
-        for v in variants:
+        for v in shown:
             f = med.get("folium")
-            base = med["projekt deck.gl"]
+            base = med.get("projekt deck.gl")
+            b = med.get("Streamlit-Boden")
             print(
                 f"   {s:<40} {v:<28} {_fmt(med[v]['kalt']):>6} {_fmt(med[v]['warm']):>6} {_fmt(med[v]['main']):>17} "
                 f"{_fmt(med[v]['mb']):>8} {(_ratio(med[v]['kalt'], f['kalt']) if f else '–'):>12} "
-                f"{(_ratio(med[v]['warm'], f['warm']) if f else '–'):>12} {_ratio(med[v]['kalt'], base['kalt']):>13}"
+                f"{(_ratio(med[v]['warm'], f['warm']) if f else '–'):>12} {(_ratio(med[v]['kalt'], base['kalt']) if base else '–'):>13} "
+                f"{(_ratio(med[v]['kalt'], b['kalt']) if b else '–'):>11} "
+                f"{(_ratio(med[v]['warm'], b['warm']) if b else '–'):>11}"
             )
     if "folium" in servers:
         worst = max(

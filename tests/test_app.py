@@ -22,9 +22,10 @@ def _kreis_table(at):
 
 
 def _legend_table(at):
-    tables = [t.value for t in at.table if any(str(c).startswith("Wertebereich") for c in t.value.columns)]
+    """The Kreisvergleich legend: one HTML table (range as row header, number of Kreise)."""
+    tables = [t for t in htmltable.tables(at) if str(t.index.name).startswith("Wertebereich")]
     assert len(tables) == 1
-    return tables[0]
+    return tables[0].assign(Kreise=tables[0]["Kreise"].astype(int))
 
 
 def test_start_page_says_what_the_atlas_holds(apptest):
@@ -55,7 +56,12 @@ def test_kreisvergleich_draws_map_table_and_ranking(apptest):
     assert decks[0]["mapStyle"] == "/app/static/blank-style.json"
     assert len(_kreis_table(at)) == n_kreise
     assert _legend_table(at)["Kreise"].sum() == n_kreise
-    assert at.get("vega_lite_chart"), "ranking chart missing"
+    # the ranking: a server-drawn SVG (render/svgbars.py), no Vega chart on the first view
+    from sozialatlas.render import svgbars
+
+    ranking = [f.proto.srcdoc for f in at.get("iframe") if "sa-rangfolge" in f.proto.srcdoc]
+    assert ranking and len(svgbars.read(ranking[0])) == n_kreise, "ranking chart missing"
+    assert not at.get("vega_lite_chart")
     captions = " ".join(c.value for c in at.caption)
     assert "Quelle:" in captions and "Stand:" in captions and "© GeoBasis-DE / BKG" in captions
 
@@ -79,7 +85,7 @@ def test_kreise_without_data_read_keine_daten_never_zero(apptest, con):
         f["properties"]["fill"][:3] == palettes.hex_to_rgba(palettes.KEINE_DATEN_FARBE)[:3] for f in grey
     )
     legend = _legend_table(at)
-    assert legend.iloc[-1, 1] == "keine Daten" and legend.iloc[-1]["Kreise"] == 8
+    assert legend.index[-1] == "keine Daten" and legend.iloc[-1]["Kreise"] == 8
     # the value shown equals the published one, with a decimal comma
     raw = con.execute(
         "SELECT wert FROM beobachtung WHERE indikator = 'quote_bedarfsgemeinschaften' AND schluessel = '16053'"

@@ -66,6 +66,22 @@ def test_katalog_passt_zu_den_inkar_metadaten(raw_dir):
     for r in inkar2024.catalogue_rows(raw_dir).itertuples():
         assert ind.loc[r.id, "definition"] == r.definition and ind.loc[r.id, "formel"] == r.formel
         assert ind.loc[r.id, "lizenz"] == "INKAR © BBSR Bonn 2024, dl-de/by-2-0"
+        # the Lebenslage and Wertung set in SPECS are the ones the atlas shows
+        assert (ind.loc[r.id, "lebenslage"], ind.loc[r.id, "polaritaet"]) == (r.lebenslage, r.polaritaet), r.id
+
+
+def test_siedlungsstruktur_liegt_bei_teilhabe():
+    """All INKAR Siedlungsstruktur indicators are Teilhabe (Bevölkerungsverteilung im Raum: Wege zu
+    wohnortnahen Angeboten, Mobilität), neutral, and say why in their definition."""
+    ind = pd.read_csv(DATA / "indikatoren.csv", dtype=str, keep_default_na=False).set_index("id")
+    sie = [s for s in inkar2024.SPECS if s.bereich == inkar2024.SIE]
+    assert {s.id for s in sie} >= {"einwohnerdichte_inkar", "anteil_ew_duenn_besiedelt", "anteil_bev_oberzentren"}
+    for s in sie:
+        assert ind.loc[s.id, "lebenslage"] == "teilhabe" and ind.loc[s.id, "polaritaet"] == "neutral", s.id
+    for i in ("einwohnerdichte_inkar", "anteil_ew_duenn_besiedelt"):
+        d = ind.loc[i, "definition"]
+        assert "Wertung: Der Lebenslage Teilhabe zugeordnet" in d and "wohnortnahe" in d
+        assert "Mobilität" in d and d.endswith("Ohne Wertung.")
 
 
 def test_gemeinderatswahl_gleich_der_rohdatei(raw_dir):

@@ -51,9 +51,9 @@ def test_gesperrt_shows_as_gesperrt_in_table_tooltip_and_legend(apptest, con):
     assert len(gesperrt) > 0 and gesperrt["Hinweis"].str.len().gt(0).all()
     texts = [f["t"] for f in _features(at) if f["t"].split("\n")[0].endswith(": gesperrt")]
     assert len(texts) == len(gesperrt)
-    legend = next(t.value for t in at.table if "Wertebereich (Prozent)" in t.value.columns)
-    row = legend[legend["Wertebereich (Prozent)"] == "gesperrt (Geheimhaltung)"]
-    assert int(row["Gemeinden"].iloc[0]) == len(gesperrt)
+    # the legend: one HTML table (no Arrow st.table), gesperrt with its count
+    legend = next(t for t in htmltable.tables(at) if t.index.name == "Wertebereich (Prozent)")
+    assert int(legend.loc["gesperrt (Geheimhaltung)", "Gemeinden"]) == len(gesperrt)
 
 
 def test_all_thueringen_sends_631_gemeinden_within_the_payload_target(apptest):

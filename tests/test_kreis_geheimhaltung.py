@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sozialatlas import paths
 from sozialatlas.areas import gebietsstand
 from sozialatlas.protection import kreisprivacy, privacy, showable
-from sozialatlas.render import exports, formatting, palettes
+from sozialatlas.render import exports, formatting, palettes, svgbars
 from sozialatlas.render.mapclasses import ClassSettings
 from sozialatlas.store import db, queries, versions
 from sozialatlas.ui import htmltable
@@ -121,18 +121,6 @@ def _app(monkeypatch, small_db, page: str, query: dict):
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def _chart_names(el) -> set[str]:
-    """The region names in an Altair chart's data (Streamlit ships datasets as Arrow streams)."""
-    import pyarrow as pa
-
-    out: set[str] = set()
-    for ds in el.proto.datasets:
-        df = pa.ipc.open_stream(ds.data.data).read_pandas()
-        if "name" in df:
-            out |= set(df["name"])
-    return out
 
 
 # --- what a reader can compute -----------------------------------------------------------------------------------
@@ -243,15 +231,18 @@ def test_kreisvergleich_page_reads_gesperrt_in_table_tooltip_legend_and_ranking(
     assert all(p["fill"][:3] != gesperrt_rgb for k, p in feats.items() if k not in g23)
     assert feats["16051"]["wert_text"] == formatting.wert_mit_einheit(raw["16051"], "Fälle", 0)
     # legend: its own entry with the count, apart from 'keine Daten'; the rule stated once
-    legend = [t.value for t in at.table if any(str(c).startswith("Wertebereich") for c in t.value.columns)][0]
-    labels = list(legend.iloc[:, 1])
+    legend = [t for t in htmltable.tables(at) if str(t.index.name).startswith("Wertebereich")][0]
+    labels = list(legend.index)
     assert labels[-2:] == ["gesperrt (Geheimhaltung)", "keine Daten"]
-    assert legend.iloc[-2]["Kreise"] == len(g23) and legend.iloc[-1]["Kreise"] == 0
+    assert int(legend.iloc[-2]["Kreise"]) == len(g23) and int(legend.iloc[-1]["Kreise"]) == 0
     captions = [c.value for c in at.caption]
     assert sum("Fallzahlen von 1 bis 2 und alle Werte" in c for c in captions) == 1
     # ranking: no bar for a gesperrt Kreis, listed by name instead
-    bars = _chart_names(at.get("vega_lite_chart")[0])
+    (doc,) = [f.proto.srcdoc for f in at.get("iframe") if "sa-rangfolge" in f.proto.srcdoc]
+    rows = svgbars.read(doc)  # the ranking is a server-drawn SVG (render/svgbars.py)
+    bars = {r["name"] for r in rows if r["balken"]}
     assert len(bars) == 23 - len(g23) and not {names[k] for k in g23} & bars
+    assert {r["name"] for r in rows if r["wert"] == "gesperrt"} == {names[k] for k in g23}
     assert any(c.startswith("Gesperrt \\(Geheimhaltung, ohne Balken\\)") and "Eisenach" in c for c in captions)
     # the reason of every gesperrt Kreis under the table (the cell only says 'gesperrt')
     reason = next(c.replace("\\", "") for c in captions if c.startswith("Gesperrt\\: "))

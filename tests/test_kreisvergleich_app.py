@@ -45,7 +45,9 @@ def _kreis_table(at):
 
 
 def _legend(at):
-    return [t.value for t in at.table if any(str(c).startswith("Wertebereich") for c in t.value.columns)][0]
+    """The legend under the map: one HTML table (range as row header, number of Kreise)."""
+    (t,) = [t for t in htmltable.tables(at) if str(t.index.name).startswith("Wertebereich")]
+    return t.assign(Kreise=t["Kreise"].astype(int))
 
 
 def test_a_link_restores_the_view_exactly(apptest, db_path):
@@ -133,7 +135,7 @@ def test_manual_breaks_from_the_url_and_bad_input_changes_nothing(apptest):
     assert not at.exception
     assert at.text_input(key="grenzen").value == "7; 8,5; 10"
     legend = _legend(at)
-    labels = legend.iloc[:, 1].tolist()
+    labels = list(legend.index)
     assert labels[:3] == ["5,16 bis 7,00", "über 7,00 bis 8,50", "über 8,50 bis 10,00"]
     assert legend["Kreise"].sum() == 22
     before = _deck(at)
@@ -166,8 +168,13 @@ def test_indicator_published_on_23_kreise_opens_on_23_and_offers_22_with_a_note(
     assert any("Kein Wert" in c.value for c in at.caption)
 
 
-def test_downloads_are_offered(apptest):
+def test_downloads_are_offered_when_the_expander_is_opened(apptest):
     at = _open(apptest, {"indikator": "schuldnerquote"})
+    # closed (the default): no download widgets are sent to the browser at all
+    assert at.expander and not at.get("download_button")
+    at.session_state["kv_herunterladen"] = True  # what opening the expander does
+    at.run()
+    assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     for expected in (
         "Tabelle als CSV",

@@ -140,7 +140,7 @@ def _svgs(at) -> list[ET.Element]:
     out = []
     for el in at.get("iframe"):
         doc = el.proto.srcdoc
-        if "<svg" in doc:
+        if "<svg" in doc and "sa-karte" in doc:  # not the ranking (render/svgbars.py)
             root = _parse(doc[doc.index("<svg") : doc.rindex("</svg>") + 6])
             assert el.proto.alt == root.get("aria-label")  # the frame's title names the map too
             out.append(root)
@@ -156,7 +156,12 @@ def test_kleinraeumig_shows_the_svg_map_with_gesperrt_grey_and_the_selection(app
     assert len(paths) == 26  # the Gemeinden of Saalfeld-Rudolstadt
     titles = [p.find("s:title", NS).text for p in paths]
     gesperrt = [p for p, t in zip(paths, titles) if t.split("\n")[0].endswith(": gesperrt")]
-    assert gesperrt and all(p.get("fill") == palettes.GESPERRT_FARBE for p in gesperrt)
+    # gesperrt is hatched, not only grey (WCAG 1.4.1), and the legend's swatch carries the same hatching
+    assert gesperrt and all(p.get("fill") == f"url(#{svgmap.PATTERN_GESPERRT})" for p in gesperrt)
+    assert root.find(f"s:defs/s:pattern[@id='{svgmap.PATTERN_GESPERRT}']", NS) is not None
+    legend = _legend(at)
+    assert legend.loc["gesperrt (Geheimhaltung)", "Gemeinden"] == str(len(gesperrt))
+    assert "repeating-linear-gradient" in _legend_swatch(at, "gesperrt (Geheimhaltung)")
     assert all("\nStand: 2021" in t for t in titles)  # Stand on every area, as in the table
     assert "Saalfeld-Rudolstadt" in root.get("aria-label") or "Arbeitslose" in root.get("aria-label")
     assert "kartenart" not in at.query_params
@@ -170,12 +175,31 @@ def test_kleinraeumig_shows_the_svg_map_with_gesperrt_grey_and_the_selection(app
     assert at.query_params["gebiet"] == ags
 
 
+def _legend_html(at) -> str:
+    return next(el.proto.body for el in at.get("html") if "sa-legende" in el.proto.body)
+
+
+def _legend(at):
+    from sozialatlas.render import htmltable
+
+    return htmltable.read(_legend_html(at))
+
+
+def _legend_swatch(at, label: str) -> str:
+    """The style of the swatch in the legend row `label`."""
+    body = _legend_html(at)
+    row = next(r for r in body.split("<tr>") if f"</span>{label}</th>" in r)
+    return re.search(r'style="([^"]*)"', row).group(1)
+
+
 def test_the_toggle_switches_to_the_interactive_map_and_the_link_keeps_it(apptest):
     query = {"kreis": "16073", "indikator": "arbeitslosenanteil", "jahr": "2021"}
     at = apptest("app_pages/kleinraeumig.py", query)
     at.toggle(key="kartenart").set_value(True).run()
     assert not _svgs(at) and len(at.get("deck_gl_json_chart")) == 1
     assert at.query_params["kartenart"] == "interaktiv"
+    # the WebGL map has no patterns: neither has its legend (it would promise what the map does not show)
+    assert "gradient" not in _legend_swatch(at, "gesperrt (Geheimhaltung)")
     shared = apptest("app_pages/kleinraeumig.py", {**query, "kartenart": "interaktiv"})
     assert shared.toggle(key="kartenart").value is True and len(shared.get("deck_gl_json_chart")) == 1
 
@@ -210,3 +234,72 @@ def test_projection_is_cached_per_geometry_set():
     a = ui_svgmap._fingerprint(keys, geoms)
     assert a == ui_svgmap._fingerprint(list(keys), [shapely.from_wkb(shapely.to_wkb(g)) for g in geoms])
     assert a != ui_svgmap._fingerprint(keys, [geoms[0], shapely.affinity.translate(geoms[1], 0.001)])
+
+
+def test_gesperrt_and_keine_daten_differ_by_pattern_not_only_by_grey():
+    """WCAG 1.4.1: on a monochrome beamer or for a colour-blind reader a withheld area must not look like
+    an area without data, nor either like a light class."""
+    keys, geoms = _two_squares()
+    keys, geoms = keys + ["16003"], geoms + [box(12.0, 50.0, 13.0, 51.0)]
+    proj = svgmap.project(keys, geoms)
+    fills = [palettes.GESPERRT_FARBE, palettes.KEINE_DATEN_FARBE, "#fea433"]
+    root = _parse(svgmap.svg(proj, fills, ["a: gesperrt", "b: keine Daten", "c: 3 %"], label="K", patterns=True))
+    got = [p.get("fill") for p in _area_paths(root)]
+    assert got == [f"url(#{svgmap.PATTERN_GESPERRT})", f"url(#{svgmap.PATTERN_KEINE_DATEN})", "#fea433"]
+    patterns = {p.get("id"): p for p in root.findall("s:defs/s:pattern", NS)}
+    assert set(patterns) == {svgmap.PATTERN_GESPERRT, svgmap.PATTERN_KEINE_DATEN}
+    # each pattern keeps its ground colour and draws something on it (hatching lines / dots)
+    assert patterns[svgmap.PATTERN_GESPERRT].find("s:rect", NS).get("fill") == palettes.GESPERRT_FARBE
+    assert patterns[svgmap.PATTERN_GESPERRT].find("s:path", NS) is not None
+    assert patterns[svgmap.PATTERN_KEINE_DATEN].find("s:circle", NS) is not None
+    # without patterns (the Kreisvergleich legend is a plain colour table) the plain fills stay
+    plain = _parse(svgmap.svg(proj, fills, ["a", "b", "c"], label="K"))
+    assert [p.get("fill") for p in _area_paths(plain)] == fills and plain.find("s:defs", NS) is None
+
+
+def test_legend_html_has_every_row_escaped_with_the_map_patterns():
+    from types import SimpleNamespace as E
+
+    from sozialatlas.render import htmltable
+
+    entries = [
+        E(label="0,5 bis 3,2", colour="#fea433", count=120),
+        E(label="keine Daten", colour=palettes.KEINE_DATEN_FARBE, count=3),
+        E(label="gesperrt (Geheimhaltung)", colour=palettes.GESPERRT_FARBE, count=7),
+    ]
+    out = svgmap.legend_html(entries, einheit="<b>%</b>", gebiet_plural="Gemeinden", patterns=True)
+    assert "<b>%</b>" not in out
+    df = htmltable.read(out)
+    assert list(df.index) == ["0,5 bis 3,2", "keine Daten", "gesperrt (Geheimhaltung)"]
+    assert df.index.name == "Wertebereich (<b>%</b>)" and list(df["Gemeinden"]) == ["120", "3", "7"]
+    swatches = re.findall(r'class="sa-farbe" style="([^"]*)"', out)
+    assert swatches[0] == "background:#fea433"
+    assert swatches[1] == svgmap.SWATCH_CSS[svgmap.PATTERN_KEINE_DATEN]
+    assert swatches[2] == svgmap.SWATCH_CSS[svgmap.PATTERN_GESPERRT]
+
+
+def test_simplified_areas_still_share_their_borders():
+    # two neighbours with a wiggly common border (sub-pixel wiggles at 700 px): simplified as a coverage,
+    # both keep exactly the same border — no gap, no overlap
+    border = [(11.0 + 0.00003 * ((i * 7) % 5), 50.0 + i * 0.001) for i in range(1001)]
+    west = Polygon([(10.0, 50.0), *border, (10.0, 51.0)])
+    east = Polygon([(12.0, 50.0), (12.0, 51.0), *border[::-1]])
+    geoms = svgmap.simplify_px([west, east], lambda c: c * 100.0)
+    assert shapely.get_num_coordinates(geoms).sum() < shapely.get_num_coordinates([west, east]).sum() / 5
+    assert shapely.intersection(geoms[0], geoms[1]).area == pytest.approx(0, abs=1e-9)
+    assert shapely.union(geoms[0], geoms[1]).area == pytest.approx(200 * 100, rel=1e-3)
+
+
+def test_the_map_document_is_cached_for_the_same_view(monkeypatch):
+    from sozialatlas.ui import svgmap as ui_svgmap
+
+    built = []
+    real = ui_svgmap.svgmap.svg
+    monkeypatch.setattr(ui_svgmap.svgmap, "svg", lambda *a, **k: built.append(1) or real(*a, **k))
+    keys, geoms = _two_squares()
+    ui_svgmap._document.clear()
+    a = ui_svgmap.document_for(keys, geoms, ["#fea433"] * 2, ["a", "b"], label="K")
+    b = ui_svgmap.document_for(keys, list(geoms), ["#fea433"] * 2, ["a", "b"], label="K")
+    assert a == b and len(built) == 1  # the same view: assembled once
+    c = ui_svgmap.document_for(keys, geoms, ["#fea433"] * 2, ["a", "b"], label="K", selected=["16001"])
+    assert c != a and len(built) == 2  # another selection: its own entry

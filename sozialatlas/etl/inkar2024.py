@@ -499,28 +499,6 @@ SPECS = [
         SOZ,
         "Ohne Wertung: hängt von Einkommen, Haushaltsgröße und Miete ab.",
     ),
-    Spec(
-        "q_bev_fl",
-        "einwohnerdichte_inkar",
-        "Einwohnerdichte (INKAR)",
-        "wohnen",
-        N,
-        "Einwohner je km²",
-        2,
-        SIE,
-        "Ohne Wertung: beschreibt die Siedlungsstruktur.",
-    ),
-    Spec(
-        "a_bevd150_",
-        "anteil_ew_duenn_besiedelt",
-        "Einwohner in dünn besiedelten Gemeinden (unter 150 E/km²)",
-        "wohnen",
-        N,
-        "Prozent der Einwohner",
-        2,
-        SIE,
-        "Ohne Wertung: beschreibt die Siedlungsstruktur.",
-    ),
     # ---------------------------------------------------------------- Ökonomische Situation
     Spec(
         "q_SGBII",
@@ -668,6 +646,35 @@ SPECS = [
         "Höher = mehr ausländische Kinder und Jugendliche besuchen eine allgemeinbildende Schule.",
     ),
     # ---------------------------------------------------------------- Teilhabe
+    # All INKAR settlement-structure indicators (Siedlungsstruktur) sit here: the Thuringian strategy counts
+    # "Mobilität und erreichbare wohnortnahe Angebote" to Teilhabe (data/lebenslagen.csv), and how the
+    # population is spread over the land is what decides the way to those Angebote.
+    Spec(
+        "q_bev_fl",
+        "einwohnerdichte_inkar",
+        "Einwohnerdichte (INKAR)",
+        "teilhabe",
+        N,
+        "Einwohner je km²",
+        2,
+        SIE,
+        "Der Lebenslage Teilhabe zugeordnet: beschreibt die Verteilung der Bevölkerung im Raum – je dünner "
+        "besiedelt, desto weiter die Wege zu wohnortnahen Angeboten und desto mehr hängt Teilhabe an der "
+        "Mobilität. Ohne Wertung.",
+    ),
+    Spec(
+        "a_bevd150_",
+        "anteil_ew_duenn_besiedelt",
+        "Einwohner in dünn besiedelten Gemeinden (unter 150 E/km²)",
+        "teilhabe",
+        N,
+        "Prozent der Einwohner",
+        2,
+        SIE,
+        "Der Lebenslage Teilhabe zugeordnet: zeigt, wie viele Menschen in dünn besiedelten Gemeinden leben, "
+        "wo wohnortnahe Angebote weiter entfernt liegen und Teilhabe stärker von der Mobilität abhängt. "
+        "Ohne Wertung.",
+    ),
     Spec(
         "a_bevOZ",
         "anteil_bev_oberzentren",

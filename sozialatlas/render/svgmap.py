@@ -12,13 +12,17 @@ What is drawn:
 - Projection: equirectangular with the x axis scaled by cos(mid-latitude) — for an area of Thüringen's
   size indistinguishable from a conformal projection (scale error < 2 % across the Land), with no CRS
   machinery on the request path.
+- Display geometry simplified to the drawn size: in pixel space, tolerance SIMPLIFY_PX, as a coverage
+  (shapely.coverage_simplify) so shared borders stay shared — no slivers or overlaps between neighbours;
+  input that is not a clean coverage falls back to per-area simplify(preserve_topology=True).
 - Coordinates rounded to 1/10 px of the drawn size, written as relative moves in tenths (so rounding
   never accumulates), duplicate vertices after rounding dropped.
 - One <path> per area with a native <title> tooltip (plain text, HTML-escaped: names come from data);
   holes (enclaves) via fill-rule evenodd; the enclave is its own path.
 - „keine Daten“ and „gesperrt“ are the fills the caller gives (sozialatlas.render.palettes: white and
-  light grey, never a class colour); a transparent fill (`#rrggbb00`, outside a Kreistyp selection)
-  stays hoverable.
+  light grey, never a class colour); with `patterns=True` they are also told apart without colour
+  (WCAG 1.4.1): gesperrt hatched, keine Daten dotted — the same patterns as the legend's swatches
+  (legend_html). A transparent fill (`#rrggbb00`, outside a Kreistyp selection) stays hoverable.
 - The selected areas are outlined on top: white halo under a black line, visible on every class colour.
 - The <svg> is one image for assistive technology (role="img", aria-label): the table beside the map
   holds every value for screen readers and keyboards; 631 tab stops on a map would help nobody.
@@ -36,10 +40,41 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from sozialatlas.render import palettes
+
 OUTLINE = "#3c3c3c"
 SELECTED = "#000000"
 HALO = "#ffffff"
 PADDING = 6.0  # px around the areas, so the selected outline is never clipped
+# Vertices closer than this to the simplified line are invisible at the drawn size (the frame shows the
+# 700 px drawing at ≈ 600–700 screen px): half a pixel, before rounding to tenths.
+SIMPLIFY_PX = 0.5
+
+# Patterns for the two fills without a value (ids are local to the map's own document/frame).
+PATTERN_GESPERRT, PATTERN_KEINE_DATEN = "sa-gesperrt", "sa-keine-daten"
+PATTERN_INK = "#6b6b6b"  # 4.4:1 on the gesperrt grey, 5.3:1 on white: hatching visible on both
+_DEFS = (
+    f'<defs><pattern id="{PATTERN_GESPERRT}" width="5" height="5" patternUnits="userSpaceOnUse" '
+    f'patternTransform="rotate(45)"><rect width="5" height="5" fill="{palettes.GESPERRT_FARBE}"/>'
+    f'<path d="M0 0v5" stroke="{PATTERN_INK}" stroke-width="1.4"/></pattern>'
+    f'<pattern id="{PATTERN_KEINE_DATEN}" width="5" height="5" patternUnits="userSpaceOnUse">'
+    f'<rect width="5" height="5" fill="{palettes.KEINE_DATEN_FARBE}"/>'
+    f'<circle cx="2.5" cy="2.5" r=".8" fill="{PATTERN_INK}"/></pattern></defs>'
+)
+_PATTERN_OF = {
+    palettes.GESPERRT_FARBE: PATTERN_GESPERRT,
+    palettes.KEINE_DATEN_FARBE: PATTERN_KEINE_DATEN,
+}
+# The same patterns as CSS for HTML swatches (st.html drops SVG): diagonal hatching and a dot grid.
+SWATCH_CSS = {
+    PATTERN_GESPERRT: (
+        f"background:repeating-linear-gradient(45deg,{PATTERN_INK} 0 1.4px,{palettes.GESPERRT_FARBE} 1.4px 5px)"
+    ),
+    PATTERN_KEINE_DATEN: (
+        f"background:radial-gradient(circle,{PATTERN_INK} .8px,transparent 1px) 0 0/5px 5px,"
+        f"{palettes.KEINE_DATEN_FARBE}"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -105,11 +140,11 @@ def _paths(geoms: Sequence, transform) -> list[str]:
     return out
 
 
-def project(keys: Sequence, geoms: Sequence, *, width: float = 700.0, bounds=None) -> Projected:
+def project(keys: Sequence, geoms: Sequence, *, width: float = 700.0, bounds=None, simplify: bool = True) -> Projected:
     """Project lon/lat areas (EPSG:4326) into a drawing `width` px wide; the height follows the shape.
 
     `bounds` (minx, miny, maxx, maxy) fixes the frame (e.g. all of a Kreis while only some areas are
-    drawn); by default the areas' own bounds.
+    drawn); by default the areas' own bounds. `simplify` drops vertices invisible at this size.
     """
     present = [g for g in geoms if g is not None and not g.is_empty]
     if bounds is None:
@@ -123,16 +158,53 @@ def project(keys: Sequence, geoms: Sequence, *, width: float = 700.0, bounds=Non
     scale = (width - 2 * PADDING) / dx
     height = dy * scale + 2 * PADDING
 
-    def transform(lonlat: np.ndarray) -> np.ndarray:
+    def to_px(lonlat: np.ndarray) -> np.ndarray:
         x = PADDING + (lonlat[:, 0] - minx) * kx * scale
         y = PADDING + (maxy - lonlat[:, 1]) * scale
-        return np.rint(np.column_stack([x, y]) * 10).astype(np.int64)
+        return np.column_stack([x, y])
 
-    return Projected([str(k) for k in keys], _paths(list(geoms), transform), float(width), round(height, 1))
+    def tenths(px: np.ndarray) -> np.ndarray:
+        return np.rint(px * 10).astype(np.int64)
+
+    if simplify:
+        return Projected(
+            [str(k) for k in keys], _paths(simplify_px(geoms, to_px), tenths), float(width), round(height, 1)
+        )
+    return Projected(
+        [str(k) for k in keys], _paths(list(geoms), lambda c: tenths(to_px(c))), float(width), round(height, 1)
+    )
 
 
-def _fill_attrs(colour: str) -> str:
+def simplify_px(geoms: Sequence, to_px, tolerance: float = SIMPLIFY_PX) -> list:
+    """The areas in pixel space, simplified to `tolerance` px. As a coverage when they form one (shared
+    borders simplified once, identically for both neighbours); otherwise each area on its own with
+    topology preserved (overlapping Planungsräume, a single area)."""
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = [g if g is not None and not g.is_empty else None for g in geoms]
+    present = np.array([g is not None for g in arr], dtype=bool)
+    out = [None] * len(arr)
+    if not present.any():
+        return out
+    px = shapely.transform(arr[present], to_px)
+    simplified = None
+    if present.sum() > 1 and bool(shapely.coverage_is_valid(px)):
+        try:
+            simplified = shapely.coverage_simplify(px, tolerance)
+        except shapely.errors.GEOSException:
+            simplified = None  # per-area simplification below
+        if simplified is not None and not bool(np.all(shapely.is_valid(simplified) & ~shapely.is_empty(simplified))):
+            simplified = None
+    if simplified is None:
+        simplified = shapely.simplify(px, tolerance, preserve_topology=True)
+    for i, g in zip(np.flatnonzero(present), simplified):
+        out[int(i)] = g
+    return out
+
+
+def _fill_attrs(colour: str, patterns: bool = False) -> str:
     c = colour.strip()
+    if patterns and c.lower() in _PATTERN_OF:
+        return 'fill="url(#' + _PATTERN_OF[c.lower()] + ')"'
     if len(c) == 9 and c.startswith("#"):  # '#rrggbbaa' (transparent = outside a selection)
         alpha = int(c[7:9], 16) / 255
         return f'fill="{c[:7]}" fill-opacity="{alpha:.2g}"'
@@ -147,8 +219,12 @@ def svg(
     label: str,
     selected: Sequence[str] | None = None,
     max_height: int = 560,
+    patterns: bool = False,
 ) -> str:
-    """The choropleth as one <svg> element; fill and titles are aligned with projected.keys."""
+    """The choropleth as one <svg> element; fill and titles are aligned with projected.keys.
+
+    patterns=True: areas filled with palettes.GESPERRT_FARBE / KEINE_DATEN_FARBE get the hatching / dots
+    (the legend must then show legend_html's patterned swatches)."""
     if not (len(fill) == len(titles) == len(projected.keys)):
         raise ValueError("svgmap.svg: keys, fill and titles must have the same length")
     w, h = projected.width, projected.height
@@ -156,7 +232,9 @@ def svg(
     for d, colour, title in zip(projected.paths, fill, titles):
         if not d:
             continue
-        body.append(f'<path d="{d}" {_fill_attrs(colour)}><title>{html.escape(str(title), quote=True)}</title></path>')
+        body.append(
+            f'<path d="{d}" {_fill_attrs(colour, patterns)}><title>{html.escape(str(title), quote=True)}</title></path>'
+        )
     chosen = set(selected or [])
     outline = "".join(d for k, d in zip(projected.keys, projected.paths) if k in chosen and d)
     marks = ""
@@ -170,7 +248,8 @@ def svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sa-karte" viewBox="0 0 {_dim(w)} {_dim(h)}" '
         f'width="100%" style="display:block;max-height:{int(max_height)}px" preserveAspectRatio="xMidYMid meet" '
         f'role="img" aria-label="{html.escape(label, quote=True)}">'
-        f'<g fill-rule="evenodd" stroke="{OUTLINE}" stroke-width=".5" stroke-linejoin="round">'
+        + (_DEFS if patterns else "")
+        + f'<g fill-rule="evenodd" stroke="{OUTLINE}" stroke-width=".5" stroke-linejoin="round">'
         + "".join(body)
         + "</g>"
         + marks
@@ -215,3 +294,44 @@ def choropleth_svg(
         raise ValueError("svgmap: Geometrie in Längen-/Breitengraden (EPSG:4326) erwartet")
     proj = project(list(gdf["schluessel"]), list(gdf.geometry), width=width)
     return svg(proj, fill, titles, label=label, selected=selected, max_height=max_height)
+
+
+LEGEND_CSS = (
+    ".sa-legende .sa-farbe{display:inline-block;width:2.2em;height:1.1em;margin-right:.5em;"
+    "vertical-align:-.2em;border:1px solid #555;box-sizing:border-box}"
+)
+
+
+def legend_html(
+    entries: Sequence,
+    *,
+    einheit: str = "",
+    gebiet_plural: str = "Gebiete",
+    caption: str = "Legende",
+    patterns: bool = False,
+) -> str:
+    """The map's legend as one small HTML table (render.htmltable's look and reader): per row a colour
+    swatch with the range as row header, then the number of areas. `entries` have label, colour, count.
+
+    patterns=True: the swatches of 'gesperrt' and 'keine Daten' carry the map's hatching / dots (as CSS,
+    since st.html drops SVG), so the legend and the map tell them apart without colour (WCAG 1.4.1).
+    One HTML element instead of a styled st.table: no Arrow table, and with it ≈ 1 MB less JavaScript
+    (Arrow, moment, numbro) for the browser to load before the page is done."""
+    from sozialatlas.render import htmltable
+
+    head = f"Wertebereich ({einheit})" if einheit else "Wertebereich"
+    rows = []
+    for e in entries:
+        colour = str(e.colour).strip().lower()
+        pattern = _PATTERN_OF.get(colour) if patterns else None
+        style = SWATCH_CSS[pattern] if pattern else f"background:{html.escape(colour, quote=True)}"
+        swatch = f'<span class="sa-farbe" style="{style}" aria-hidden="true"></span>'
+        rows.append(
+            f'<tr><th scope="row">{swatch}{html.escape(str(e.label))}</th><td class="num">{int(e.count)}</td></tr>'
+        )
+    return (
+        f"<style>{htmltable.CSS}{LEGEND_CSS}</style>"
+        f'<div class="sa-tabelle sa-legende"><table><caption>{html.escape(caption)}</caption>'
+        f'<thead><tr><th scope="col">{html.escape(head)}</th><th scope="col">{html.escape(gebiet_plural)}</th>'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )

@@ -401,18 +401,33 @@ def build(
 
 
 PERIODS_TABLE = "beobachtung_perioden"
+# Per area and indicator: years and counts, stored in area order (ebene, schluessel) so that DuckDB's zone
+# maps skip every row group of other areas. beobachtung itself is sorted by indicator, so "everything of one
+# Gemeinde" would scan all of it (≈ 480 ms for Germany); an ART index on (ebene, schluessel) was measured and
+# not taken: DuckDB 1.4 uses it only when the key is the sole filter, and then fetches ≈ 2,500 scattered rows
+# (≈ 55 ms at 5 % of Germany, slower than the scan). See benchmarks/skalierung.py and docs/DATENMODELL.md.
+AREAS_TABLE = "beobachtung_gebiete"
+SUMMARY_TABLES = (PERIODS_TABLE, AREAS_TABLE)
 
 
 def refresh_periods(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build the summary of which (gebietsstand, jahr) exist per indicator and level, with counts.
+    """(Re)build the summaries of the observations: which (gebietsstand, jahr) exist per indicator and level
+    (PERIODS_TABLE), and which indicators and years each area has (AREAS_TABLE), with counts.
 
-    queries.indicators/periods/coverage read it instead of scanning every observation (27.5 M rows for
-    Germany). Written by the build and by every change of observations (store.versions: import, rollback);
-    a database without it (built before) is read the slow way."""
+    queries.indicators/periods/coverage/area_years read them instead of scanning every observation (27.5 M
+    rows for Germany). Written by the build and by every change of observations (store.versions: import,
+    rollback), in the same transaction; a database without them (built before) is read the slow way.
+    Deterministic: the same observations give the same rows in the same order."""
     con.execute(
         f"CREATE OR REPLACE TABLE {PERIODS_TABLE} AS "
         "SELECT indikator, ebene, gebietsstand, jahr, count(wert) AS n_werte, count(*) AS n "
         "FROM beobachtung GROUP BY ALL ORDER BY indikator, ebene, gebietsstand, jahr"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE {AREAS_TABLE} AS "
+        "SELECT ebene, schluessel, gebietsstand, indikator, min(jahr) AS jahr_von, max(jahr) AS jahr_bis, "
+        "max(jahr) FILTER (WHERE wert IS NOT NULL) AS jahr_neuester_wert, count(wert) AS n_werte, count(*) AS n "
+        "FROM beobachtung GROUP BY ALL ORDER BY ebene, schluessel, gebietsstand, indikator"
     )
 
 

@@ -44,15 +44,41 @@ def _with_periods(
     database built before the summary existed is read from all observations (same result)."""
     from sozialatlas.store import db
 
+    return _with_summary(con, db.PERIODS_TABLE, sql, params, fallback=fallback)
+
+
+def _with_summary(
+    con: duckdb.DuckDBPyConnection, table: str, sql: str, params: list, *, fallback: str | None = None
+) -> pd.DataFrame:
+    """Run `sql` with the summary `table` (db.SUMMARY_TABLES) in place of `{obs}`, or `fallback` (default:
+    `sql` on all observations) when the database was built before that summary existed."""
     # checked, not tried: a failed statement would abort a caller's open transaction
     has = scalar(
-        con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'", [db.PERIODS_TABLE]
-        )
+        con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'", [table])
     )
     if has:
-        return con.execute(sql.replace("{obs}", db.PERIODS_TABLE), params).df()
+        return con.execute(sql.replace("{obs}", table), params).df()
     return con.execute(fallback or sql.replace("{obs}", "beobachtung"), params).df()
+
+
+def area_years(con: duckdb.DuckDBPyConnection, ebene: str, schluessel: str) -> pd.DataFrame:
+    """Per indicator (and Gebietsstand) the newest year with a stored value for one area, and how many
+    values it has: what a profile of a Gemeinde (or Kreis, Stadtbezirk …) lists. Indicators without a
+    value for the area are absent. Years and counts only — the values come through the Geheimhaltung
+    (sozialatlas.protection). Read from db.AREAS_TABLE (stored in area order: a few row groups for
+    Germany) where the database has it."""
+    from sozialatlas.store import db
+
+    return _with_summary(
+        con,
+        db.AREAS_TABLE,
+        "SELECT indikator, gebietsstand, jahr_neuester_wert AS jahr, n_werte FROM {obs} "
+        "WHERE ebene = ? AND schluessel = ? AND n_werte > 0 ORDER BY indikator, gebietsstand",
+        [ebene, schluessel],
+        fallback="SELECT indikator, gebietsstand, max(jahr) AS jahr, count(wert) AS n_werte FROM beobachtung "
+        "WHERE ebene = ? AND schluessel = ? AND wert IS NOT NULL GROUP BY indikator, gebietsstand "
+        "ORDER BY indikator, gebietsstand",
+    )
 
 
 def indicator(con: duckdb.DuckDBPyConnection, indikator: str) -> dict:
@@ -131,33 +157,42 @@ def kreis_completeness(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per indicator with Kreis data: the newest year with a stored value for every Kreis of the current
     Gebietsstand and for Thüringen (`jahr_komplett`, NULL if none) and the number of Kreis years. Counts
     only — which indicator a page opens on, never a value shown."""
-    return con.execute(
-        """
+    sql = """
         WITH n AS (SELECT count(*) AS n FROM region WHERE ebene = 'kreis' AND gebietsstand = 'ab-2021-07-01'),
         k AS (
-            SELECT indikator, jahr, count(wert) AS n_werte FROM beobachtung
+            SELECT indikator, jahr, {n_werte} AS n_werte FROM {obs}
             WHERE ebene = 'kreis' AND gebietsstand = 'ab-2021-07-01' GROUP BY ALL
         ),
-        l AS (SELECT DISTINCT indikator, jahr FROM beobachtung WHERE ebene = 'land' AND wert IS NOT NULL)
+        l AS (SELECT DISTINCT indikator, jahr FROM {obs} WHERE ebene = 'land' AND {has_value})
         SELECT i.indikator,
                max(CASE WHEN k.n_werte >= n.n AND l.jahr IS NOT NULL THEN k.jahr END) AS jahr_komplett,
-               (SELECT count(DISTINCT jahr) FROM beobachtung b
+               (SELECT count(DISTINCT jahr) FROM {obs} b
                 WHERE b.indikator = i.indikator AND b.ebene = 'kreis') AS n_jahre
-        FROM (SELECT DISTINCT indikator FROM beobachtung WHERE ebene = 'kreis') i
+        FROM (SELECT DISTINCT indikator FROM {obs} WHERE ebene = 'kreis') i
         CROSS JOIN n
         LEFT JOIN k ON k.indikator = i.indikator
         LEFT JOIN l ON l.indikator = k.indikator AND l.jahr = k.jahr
         GROUP BY i.indikator, n.n ORDER BY i.indikator
         """
-    ).df()
+    return _with_periods(
+        con,
+        sql.replace("{n_werte}", "sum(n_werte)").replace("{has_value}", "n_werte > 0"),
+        [],
+        fallback=sql.replace("{n_werte}", "count(wert)")
+        .replace("{has_value}", "wert IS NOT NULL")
+        .replace("{obs}", "beobachtung"),
+    )
 
 
 def observation_periods(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every (indikator, ebene, gebietsstand, jahr) that holds observations, with their count."""
-    return con.execute(
-        "SELECT indikator, ebene, gebietsstand, jahr, count(*) AS n FROM beobachtung "
-        "GROUP BY ALL ORDER BY indikator, ebene, gebietsstand, jahr"
-    ).df()
+    return _with_periods(
+        con,
+        "SELECT indikator, ebene, gebietsstand, jahr, n FROM {obs} ORDER BY indikator, ebene, gebietsstand, jahr",
+        [],
+        fallback="SELECT indikator, ebene, gebietsstand, jahr, count(*) AS n FROM beobachtung "
+        "GROUP BY ALL ORDER BY indikator, ebene, gebietsstand, jahr",
+    )
 
 
 def observation_count(con: duckdb.DuckDBPyConnection) -> int:
@@ -189,42 +224,40 @@ def newest_kreis_period(
     """(jahr, gebietsstand) of the newest year with a stored Kreis value on one of `staende` (the current
     Gebietsstand first within a year), or None. Which year to show, never a value: the values come through
     the Geheimhaltung (sozialatlas.protection.showable)."""
-    row = con.execute(
-        "SELECT jahr, gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' "
-        "AND wert IS NOT NULL AND list_contains(?, gebietsstand) "
+    df = _with_periods(
+        con,
+        "SELECT jahr, gebietsstand FROM {obs} WHERE indikator = ? AND ebene = 'kreis' "
+        "AND n_werte > 0 AND list_contains(?, gebietsstand) "
         "ORDER BY jahr DESC, gebietsstand = 'ab-2021-07-01' DESC LIMIT 1",
         [indikator, list(staende)],
-    ).fetchone()
-    return None if row is None else (int(row[0]), row[1])
+        fallback="SELECT jahr, gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis' "
+        "AND wert IS NOT NULL AND list_contains(?, gebietsstand) "
+        "ORDER BY jahr DESC, gebietsstand = 'ab-2021-07-01' DESC LIMIT 1",
+    )
+    return None if df.empty else (int(df["jahr"].iloc[0]), df["gebietsstand"].iloc[0])
 
 
 def observation_levels(con: duckdb.DuckDBPyConnection, indikator: str) -> list[str]:
     """The levels (ebene) an indicator has observations on, alphabetically."""
-    return [
-        e
-        for (e,) in con.execute(
-            "SELECT DISTINCT ebene FROM beobachtung WHERE indikator = ? ORDER BY ebene", [indikator]
-        ).fetchall()
-    ]
+    df = _with_periods(con, "SELECT DISTINCT ebene FROM {obs} WHERE indikator = ? ORDER BY ebene", [indikator])
+    return list(df["ebene"])
 
 
 def value_years(con: duckdb.DuckDBPyConnection, indikator: str, ebene: str) -> list[int]:
     """The years with at least one stored value of an indicator on a level, newest first."""
-    return [
-        int(j)
-        for (j,) in con.execute(
-            "SELECT DISTINCT jahr FROM beobachtung WHERE indikator = ? AND ebene = ? AND wert IS NOT NULL "
-            "ORDER BY jahr DESC",
-            [indikator, ebene],
-        ).fetchall()
-    ]
+    df = _with_periods(
+        con,
+        "SELECT DISTINCT jahr FROM {obs} WHERE indikator = ? AND ebene = ? AND n_werte > 0 ORDER BY jahr DESC",
+        [indikator, ebene],
+        fallback="SELECT DISTINCT jahr FROM beobachtung WHERE indikator = ? AND ebene = ? AND wert IS NOT NULL "
+        "ORDER BY jahr DESC",
+    )
+    return [int(j) for j in df["jahr"]]
 
 
 def kreis_staende_of_indicator(con: duckdb.DuckDBPyConnection, indikator: str) -> set[str]:
     """The Gebietsstände an indicator has Kreis observations on."""
-    return {
-        s
-        for (s,) in con.execute(
-            "SELECT DISTINCT gebietsstand FROM beobachtung WHERE indikator = ? AND ebene = 'kreis'", [indikator]
-        ).fetchall()
-    }
+    df = _with_periods(
+        con, "SELECT DISTINCT gebietsstand FROM {obs} WHERE indikator = ? AND ebene = 'kreis'", [indikator]
+    )
+    return set(df["gebietsstand"])

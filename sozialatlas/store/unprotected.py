@@ -199,11 +199,16 @@ def kreis_names(con: duckdb.DuckDBPyConnection, gebietsstand: str) -> dict[str, 
 
 
 def level_observations(
-    con: duckdb.DuckDBPyConnection, ebene: str, indikatoren: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    ebene: str,
+    indikatoren: list[str] | None = None,
+    von_jahr: int | None = None,
+    bis_jahr: int | None = None,
 ) -> pd.DataFrame:
-    """Every observation on `ebene` (of `indikatoren`, or all) with its source: indikator, gebietsstand,
-    jahr, schluessel, wert, zaehler, nenner, status, stand, hinweis, beispiel, quelle, quelle_titel,
-    quelle_herausgeber, lizenz. One read for many years (areas.gebietsstand.KreisValues)."""
+    """Every observation on `ebene` (of `indikatoren`, or all; of the years von_jahr ≤ jahr < bis_jahr where
+    given) with its source: indikator, gebietsstand, jahr, schluessel, wert, zaehler, nenner, status, stand,
+    hinweis, beispiel, quelle, quelle_titel, quelle_herausgeber, lizenz. One read for many years
+    (areas.gebietsstand.KreisValues, which reads the newest years first)."""
     sql = (
         "SELECT b.indikator, b.gebietsstand, b.jahr, b.schluessel, b.wert, b.zaehler, b.nenner, b.status, "
         "b.stand, b.hinweis, b.beispiel, b.quelle, q.titel AS quelle_titel, "
@@ -212,6 +217,14 @@ def level_observations(
     )
     params: list = [ebene]
     if indikatoren is not None:
-        sql += " AND list_contains(?, b.indikator)"
+        # a semi join, not list_contains: DuckDB pushes the join keys' min/max into the scan, so the zone maps
+        # of the indicator-sorted table skip other indicators (Zeitreihen on Germany: 2.3× faster, same rows)
+        sql += " AND b.indikator IN (SELECT unnest(?::TEXT[]))"
         params.append(list(indikatoren))
+    if von_jahr is not None:
+        sql += " AND b.jahr >= ?"
+        params.append(int(von_jahr))
+    if bis_jahr is not None:
+        sql += " AND b.jahr < ?"
+        params.append(int(bis_jahr))
     return con.execute(sql, params).df()

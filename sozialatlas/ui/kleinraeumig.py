@@ -106,6 +106,7 @@ def area_map(rows: kr.Rows, mc, ind: Indicator, shapes, *, gebiet, whole: bool, 
             ["\n".join([t, *stand]) for t in kr.tooltip_texts(rows, ind)],
             label=alt,
             selected=[gebiet] if gebiet else None,
+            patterns=True,
         )
     else:
         deck = compactmap.deck(
@@ -127,7 +128,17 @@ def area_map(rows: kr.Rows, mc, ind: Indicator, shapes, *, gebiet, whole: bool, 
             selection_mode="single-object",
             alt=alt,
         )
-    sa.legend(rows, mc, einheit=ind.einheit, gebiet_plural=plural)
+    # one HTML table (not a styled st.table: that alone loads ≈ 1 MB of Arrow JavaScript into the page);
+    # on the SVG map gesperrt / keine Daten are hatched / dotted, and so are their swatches (WCAG 1.4.1)
+    svgmap.legend(
+        kr.legend_rows(rows, mc),
+        einheit=ind.einheit,
+        gebiet_plural=plural,
+        direction=mc.direction,
+        patterns=not interaktiv,
+    )
+    for note in mc.notes:
+        st.caption(note)
     warnung = lebenslagen_view.gemeinde_warning(ind.id) if ebene == "gemeinde" else None
     if warnung:  # e.g. Landtag turnout per Gemeinde without postal votes: never a map without this beside it
         st.warning(warnung, icon=":material/warning:")

@@ -64,7 +64,7 @@ def test_import_xlsx_see_it_on_the_map_and_roll_it_back(admin_server, page):
     choose(page, "Lebenslage", "Familie")
     choose(page, "Indikator", NAME)
     page.get_by_role("heading").filter(has_text=NAME).first.wait_for(state="visible", timeout=20_000)
-    page.frame_locator('[data-testid="stIFrame"]').locator("svg.sa-karte").first.wait_for(
+    page.frame_locator('[data-testid="stIFrame"][title^="Karte"]').locator("svg.sa-karte").first.wait_for(
         state="visible", timeout=20_000
     )
     page.screenshot(path=str(artifacts() / "import_kreisvergleich.png"), full_page=True)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 def _kreis_table(page):
     """The Kreis table beside the map: one HTML table (sozialatlas.render.htmltable)."""
-    return page.locator(".sa-tabelle").filter(has_text="Rang")
+    return page.locator(".sa-tabelle:not(.sa-legende)").filter(has_text="Rang")  # the legend is one too
 
 
 def _table_text(page) -> str:
@@ -36,7 +36,7 @@ def test_pick_indicator_and_see_map_and_table(server, page):
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Schuldnerquote").first).to_be_visible()
     # the default map: one SVG drawn by the server (the deck.gl map is behind „Interaktive Karte“)
-    canvas = page.frame_locator('[data-testid="stIFrame"]').locator("svg.sa-karte").first
+    canvas = page.frame_locator('[data-testid="stIFrame"][title^="Karte"]').locator("svg.sa-karte").first
     canvas.wait_for(state="visible", timeout=20_000)
     box = canvas.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 300
@@ -139,7 +139,7 @@ def test_a_shared_link_opens_the_same_view(server, page):
     expect(rows).to_have_count(17)  # Landkreise only
     text = _table_text(page)
     assert "▶ Eichsfeld" in text and "Veränderung seit 2015" in text and "Erfurt" not in text
-    legend = page.locator('[data-testid="stTable"]').filter(has_text="Wertebereich").inner_text()
+    legend = page.locator(".sa-legende").filter(has_text="Wertebereich").inner_text()
     assert "keine Daten" in legend
     page.screenshot(path=str(artifacts() / "kreisvergleich_link.png"), full_page=True)
     # the URL in the address bar is still the shared view
@@ -147,19 +147,27 @@ def test_a_shared_link_opens_the_same_view(server, page):
         assert f"{k}={v}" in page.url
 
 
-def test_click_a_bar_in_the_ranking_selects_the_kreis(server, page):
+def test_pick_a_kreis_and_see_it_marked_in_the_ranking_the_table_and_the_link(server, page):
+    """The ranking is a static picture drawn by the server (no Vega chart, no Vega JavaScript): a Kreis
+    picked in „Kreis hervorheben“ is marked in the ranking (▶, bold, outlined bar), the table and the link."""
     page.goto(server + "/kreisvergleich?indikator=schuldnerquote&jahr=2021&gebietsstand=22")
     wait_for_app(page, 60_000)
-    chart = page.locator('[data-testid="stVegaLiteChart"]').filter(has_text="Rangfolge").first
-    chart.scroll_into_view_if_needed()
-    chart.locator("canvas, svg").first.wait_for(state="visible", timeout=20_000)
-    box = chart.bounding_box()
-    # the top bar is the highest value (Gera in 2021), in the first row under the title
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + 50)
+    ranking = page.frame_locator('[data-testid="stIFrame"][title^="Rangfolge"]').locator("svg.sa-rangfolge")
+    ranking.wait_for(state="visible", timeout=20_000)
+    names = ranking.locator('text[text-anchor="end"]')
+    # the top bar is the highest value (Gera in 2021), with its value in German
+    expect(names.first).to_have_text("Gera")
+    expect(ranking).to_contain_text("11,05 %")
+    expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(0)
+
+    choose(page, "Kreis hervorheben", "Gera")
     page.wait_for_function("() => location.search.includes('kreis=16052')", timeout=15_000)
     wait_for_app(page)
     assert "▶ Gera" in _table_text(page)
-    expect(page.get_by_role("combobox", name="Kreis hervorheben")).to_have_value("Gera")
+    ranking = page.frame_locator('[data-testid="stIFrame"][title^="Rangfolge"]').locator("svg.sa-rangfolge")
+    expect(ranking.locator('text[text-anchor="end"]').first).to_have_text("▶ Gera")
+    expect(ranking.locator('rect[stroke-width="3"]')).to_have_count(1)
+    page.screenshot(path=str(artifacts() / "kreisvergleich_rangfolge.png"), full_page=True)
 
 
 def test_gesundheit_indicator_for_all_22_kreise_with_thueringen(server, page):
@@ -168,7 +176,7 @@ def test_gesundheit_indicator_for_all_22_kreise_with_thueringen(server, page):
     wait_for_app(page, 60_000)
     choose(page, "Lebenslage", "Gesundheit")
     expect(page.get_by_role("combobox", name="Indikator")).to_have_value(re.compile("^" + re.escape("Hausärzte")))
-    page.frame_locator('[data-testid="stIFrame"]').locator("svg.sa-karte").first.wait_for(
+    page.frame_locator('[data-testid="stIFrame"][title^="Karte"]').locator("svg.sa-karte").first.wait_for(
         state="visible", timeout=20_000
     )
     expect(_kreis_table(page).locator("tbody tr")).to_have_count(22)

@@ -169,6 +169,12 @@ def test_admin_adds_deep_linked_view_to_new_presentation_and_shows_it(browser, a
         )
         sidebar.get_by_role("textbox", name="Titel der Folie", exact=True).fill("Schuldnerquote 2019 im Vergleich")
         sidebar.get_by_role("textbox", name="Kernaussage", exact=True).fill("Der Süden liegt über dem Land.")
+        sidebar.get_by_role("textbox", name="Kernaussage", exact=True).press("Tab")
+        # each text box commits on leaving it (a rerun): under load the click must not race those reruns
+        wait_for_app(page)
+        expect(sidebar.get_by_role("textbox", name="Titel der Folie", exact=True)).to_have_value(
+            "Schuldnerquote 2019 im Vergleich"
+        )
         sidebar.get_by_role("button", name="Folie hinzufügen").click()
         sidebar.get_by_text("Folie 1 zu „Kreistag Sozialausschuss“ hinzugefügt").wait_for(timeout=60_000)
         wait_for_app(page)

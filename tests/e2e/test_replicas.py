@@ -1,6 +1,7 @@
 """nginx (Debian package) in front of two public replicas (scripts/replicas.sh), driven by the project's
-load generator speaking Streamlit's websocket protocol: sticky sessions, websockets and gzip work, and
-both replicas serve visitors."""
+load generator speaking Streamlit's websocket protocol: sticky sessions that name their replica, new
+visitors on the least busy replica, websockets, the pre-compressed static bundle from disk, and a
+visitor whose replica went down gets a new one."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 import shutil
 import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -60,7 +62,7 @@ def test_nginx_spreads_sticky_sessions_over_both_replicas_with_gzip(replicas):
     # one visitor keeps its replica (cookie), new visitors are spread over both
     status, headers, html = _get(url + "/")
     assert status == 200
-    cookie = re.search(r"sa_replik=([0-9a-f]+)", headers["Set-Cookie"]).group(1)
+    cookie = re.search(r"sa_replik=(r[12]);", headers["Set-Cookie"]).group(1)
     first = headers["X-Replikat"]
     for _ in range(4):
         assert _get(url + "/", {"Cookie": f"sa_replik={cookie}"})[1]["X-Replikat"] == first
@@ -75,17 +77,40 @@ def test_nginx_spreads_sticky_sessions_over_both_replicas_with_gzip(replicas):
         except urllib.error.HTTPError as exc:
             assert exc.code == code, (path, exc.code)
 
-    # the static bundle is compressed by nginx (Streamlit sends it uncompressed)
+    # the static bundle comes compressed from nginx's disk copy (Streamlit sends it uncompressed), the
+    # same bytes as the replica's, cacheable for good (content-hashed names)
     js = re.search(r'src="\.?/?(static/js/[^"]+\.js)"', html.decode()).group(1)
     status, headers, body = _get(f"{url}/{js}", {"Accept-Encoding": "gzip"})
     assert headers.get("Content-Encoding") == "gzip"
+    assert "immutable" in headers.get("Cache-Control", "")
+    replica = f"http://127.0.0.1:{int(env['REPLICA_BASE_PORT']) + 1}"
+    assert gzip.decompress(body) == _get(f"{replica}/{js}")[2]
     assert len(gzip.decompress(body)) > 2 * len(body)
+    if shutil.which("brotli"):
+        status, headers, br_body = _get(f"{url}/{js}", {"Accept-Encoding": "gzip, br"})
+        assert headers.get("Content-Encoding") == "br"
+        assert len(br_body) < len(body)
 
-    # websocket through nginx: the load generator gets whole pages and year changes without errors
+    # websocket through nginx: the load generator gets whole pages and year changes without errors, and
+    # simultaneous new visitors land on both replicas
     res = loadgen.measure(url, [4], page="kreisvergleich", actions=1, dauer=180)[0]
     assert res["fehler"] == 0, res["fehlerarten"]
     assert res["laeufe"] == 4
-    assert res["replikate"], res  # answered through nginx (which replica: by chance of the cookie)
+    assert len(res["replikate"]) == 2, res["replikate"]
+
+    # the visitor's replica goes down: the next page load is served by the other one, with a new cookie
+    down = "r1" if cookie == "r2" else "r2"
+    pid = int((Path(env["REPLICAS_DIR"]) / f"replik-{down[1]}" / "pid").read_text())
+    os.kill(pid, 15)
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    status, headers, _ = _get(url + "/", {"Cookie": f"sa_replik={down}"})
+    assert status == 200
+    assert f"sa_replik={cookie};" in headers["Set-Cookie"]
 
 
 def test_load_generator_refuses_other_hosts():

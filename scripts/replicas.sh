@@ -97,6 +97,13 @@ write_conf() {
   mkdir -p "$NGX_TMP/tmp" "$NGX_TMP/cache"
   chmod 755 "$NGX_TMP"
   chmod 1777 "$NGX_TMP/tmp" "$NGX_TMP/cache"
+  # websocket proxying, used by the sticky location and by its fallback to a new replica
+  local stream_headers='proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 86400s;
+            proxy_buffering off;'
   cat >"$DIR/nginx.conf" <<EOF
 $modules
 worker_processes auto;
@@ -148,23 +155,13 @@ $served_map    }
         location /_stcore/stream {
             proxy_pass http://\$sa_upstream;
             # (proxy_set_header is not inherited once a location sets its own: repeat Host here)
-            proxy_set_header Host \$http_host;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header Upgrade \$http_upgrade;
-            proxy_set_header Connection \$connection_upgrade;
-            proxy_read_timeout 86400s;
-            proxy_buffering off;
+            $stream_headers
             # the cookie's replica is down: a new session on another one
             error_page 502 504 = @stream_neu;
         }
         location @stream_neu {
             proxy_pass http://sozialatlas;
-            proxy_set_header Host \$http_host;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header Upgrade \$http_upgrade;
-            proxy_set_header Connection \$connection_upgrade;
-            proxy_read_timeout 86400s;
-            proxy_buffering off;
+            $stream_headers
         }
         # Streamlit cannot switch these off; a public instance exposes neither
         location /_stcore/metrics { return 404; }

@@ -61,7 +61,7 @@ def test_a_link_restores_the_view_exactly(apptest, db_path):
     assert at.radio(key="kreistyp").value == "landkreise"
     assert at.selectbox(key="kreis").value == "16061"
     assert at.selectbox(key="klassen").value == "fisher_jenks"
-    assert at.slider(key="k").value == 4
+    assert at.selectbox(key="k").value == 4
     assert at.radio(key="farben").value == "divergierend"
     # … and the page draws that view, not a default one
     assert any(h.value.endswith("2019, Veränderung seit 2015") for h in at.header)  # h2 under the h1
@@ -88,7 +88,7 @@ def test_changing_widgets_updates_the_url(apptest):
     at.selectbox(key="jahr").set_value(2018).run()
     at.selectbox(key="kreis").set_value("16053").run()
     at.selectbox(key="klassen").set_value("equal_interval").run()
-    at.slider(key="k").set_value(6).run()
+    at.selectbox(key="k").set_value(6).run()
     at.selectbox(key="vergleich").set_value(2010).run()
     assert not at.exception
     q = at.query_params

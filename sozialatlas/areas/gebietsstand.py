@@ -14,6 +14,7 @@ on both and carry over unchanged; only Eisenach and the Wartburgkreis need thoug
 from __future__ import annotations
 
 import math
+import threading
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -317,40 +318,106 @@ LAND_COLUMNS = [
 ]
 
 
+ALL_YEARS = 0  # KreisValues: every year of an indicator read
+
+
 class KreisValues:
-    """The Kreis observations of some indicators, loaded once: `values_on` for many years without a query
-    each (a Kreisprofil looks at every indicator, a Zeitreihe at every year). Same results as the
-    module-level `values_on` (Geheimhaltung applied), in the column layout of showable.values."""
+    """The Kreis observations of some indicators: `values_on` for many years without a query each (a
+    Kreisprofil looks at every indicator, a Zeitreihe at every year). Same results as the module-level
+    `values_on` (Geheimhaltung applied), in the column layout of showable.values.
+
+    Read lazily: a Kreisprofil needs the newest year or two of each indicator, so reading every year of every
+    indicator up front (1 million rows for a Germany-size schema) was most of its time. Which (indikator,
+    jahr, gebietsstand) exist comes from the period summary. The first use of a level reads the newest year
+    of every indicator (one query per distinct newest year); an older year of an indicator then reads all
+    its older years at once (one indicator: the zone maps of the sorted table skip the rest). Thread-safe: a
+    cached instance is shared by sessions (ui.praesentation)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, indikatoren: list[str] | None = None):
-        obs = unprotected.level_observations(con, "kreis", indikatoren)
-        self._obs = obs.drop(columns=["indikator", "gebietsstand", "jahr"])
-        # positions per (indikator, jahr, gebietsstand); frames are only cut out when asked for
-        self._groups = {
-            (i, int(j), g): pos for (i, j, g), pos in obs.groupby(["indikator", "jahr", "gebietsstand"]).indices.items()
-        }
-        self._land = unprotected.level_observations(con, "land", indikatoren)
+        self._con = con
+        per = queries.observation_periods(con)
+        if indikatoren is not None:
+            per = per[per["indikator"].isin(set(indikatoren))]
+        self._newest: dict[str, dict[str, int]] = {}  # level → indikator → newest year with rows
+        self._oldest: dict[str, dict[str, int]] = {}
+        for level in ("kreis", "land"):
+            rows = per[per["ebene"] == level].groupby("indikator")["jahr"]
+            self._newest[level] = rows.max().astype(int).to_dict()
+            self._oldest[level] = rows.min().astype(int).to_dict()
+        kreis = per[per["ebene"] == "kreis"]
+        self._keys = {(i, int(j), g) for i, j, g in zip(kreis["indikator"], kreis["jahr"], kreis["gebietsstand"])}
+        # (indikator, jahr, gebietsstand) → (frame, positions) of what was read; frames are only cut out when
+        # asked for
+        self._groups: dict[tuple[str, int, str], tuple[pd.DataFrame, np.ndarray]] = {}
+        self._empty: pd.DataFrame | None = None
+        self._land: dict[str, pd.DataFrame] = {}
+        # level → indikator → oldest year read (every newer one is read too)
+        self._read_from: dict[str, dict[str, int]] = {"kreis": {}, "land": {}}
+        self._lock = threading.RLock()
         self.regions = {s: stored_regions.kreis_areas(con, s) for s in STAENDE}
         cat = queries.indicators(con)
         self.catalogue = {r["id"]: r for r in cat.to_dict("records")}
         years: dict[str, set[int]] = {}
-        for i, j, _g in self._groups:
+        for i, j, _g in self._keys:
             years.setdefault(i, set()).add(j)
         self._years = {i: sorted(js, reverse=True) for i, js in years.items()}
         self.rules = privacy.rules()
         self._decisions: dict = {}
+
+    def _read(self, ebene: str, indikator: str, jahr: int) -> None:
+        """Make sure the rows of `indikator` in `jahr` on `ebene` are read (and, first, every newest year)."""
+        done = self._read_from[ebene]
+        if done.get(indikator, math.inf) <= jahr or indikator not in self._newest[ebene] and self._empty is not None:
+            return
+        with self._lock:
+            if not done:
+                by_year: dict[int, list[str]] = {}
+                for i, j in self._newest[ebene].items():
+                    by_year.setdefault(j, []).append(i)
+                for j, ids in sorted(by_year.items(), reverse=True):
+                    self._take(ebene, unprotected.level_observations(self._con, ebene, ids, von_jahr=j), ids, j)
+                if self._empty is None:  # no indicator with rows: the column layout for empty frames
+                    self._take(ebene, unprotected.level_observations(self._con, ebene, [], von_jahr=jahr), [], jahr)
+            newest = done.get(indikator)
+            if newest is not None and jahr < newest:
+                older = unprotected.level_observations(self._con, ebene, [indikator], bis_jahr=newest)
+                self._take(ebene, older, [indikator], ALL_YEARS)
+
+    def _take(self, ebene: str, obs: pd.DataFrame, ids: list[str], von: int) -> None:
+        if ebene == "land":
+            for i, rows in obs.groupby("indikator"):
+                self._land[str(i)] = pd.concat([self._land[str(i)], rows]) if str(i) in self._land else rows
+        else:
+            rest = obs.drop(columns=["indikator", "gebietsstand", "jahr"])
+            if self._empty is None:
+                self._empty = rest.iloc[0:0]
+            for (i, j, g), pos in obs.groupby(["indikator", "jahr", "gebietsstand"]).indices.items():
+                self._groups[(i, int(j), g)] = (rest, pos)
+        for i in ids:
+            self._read_from[ebene][i] = min(von, self._read_from[ebene].get(i, von))
 
     def years(self, indikator: str) -> list[int]:
         """Years with Kreis observations, newest first."""
         return list(self._years.get(indikator, []))
 
     def staende(self, indikator: str, jahr: int) -> set[str]:
-        return {s for s in STAENDE if (indikator, int(jahr), s) in self._groups}
+        return {s for s in STAENDE if (indikator, int(jahr), s) in self._keys}
 
     def _raw(self, indikator: str, jahr: int, stand: str) -> pd.DataFrame:
         """Every Kreis of `stand` with its unprotected observation or NaN (internal)."""
-        pos = self._groups.get((indikator, int(jahr), stand))
-        obs = self._obs.iloc[pos] if pos is not None else self._obs.iloc[0:0]
+        self._read("kreis", indikator, int(jahr))
+        got = self._groups.get((indikator, int(jahr), stand))
+        if got is not None:
+            obs = got[0].iloc[got[1]]
+        elif (indikator, int(jahr), stand) in self._keys:
+            # the summary lists rows the read did not find: the summary is stale, and an empty frame here
+            # would show "keine Daten" for stored values
+            raise RuntimeError(
+                f"Beobachtungen {indikator} {jahr} ({stand}) fehlen, obwohl die Periodenübersicht sie nennt: "
+                "Zusammenfassungstabellen neu schreiben (db.refresh_periods)."
+            )
+        else:
+            obs = self._empty
         out = self.regions[stand].merge(obs, on="schluessel", how="left")
         return out.reindex(columns=VALUE_COLUMNS)
 
@@ -387,7 +454,11 @@ class KreisValues:
     def land(self, indikator: str, jahr: int | None = None) -> pd.DataFrame:
         """The Thüringen observations of `indikator` by year (LAND_COLUMNS; only `jahr` if given), gesperrt
         ones without numbers."""
-        rows = self._land[self._land["indikator"] == indikator]
+        oldest = int(jahr) if jahr is not None else self._oldest["land"].get(indikator)
+        if oldest is None or indikator not in self._newest["land"]:  # no Thüringen row in any year
+            return pd.DataFrame([]).reindex(columns=LAND_COLUMNS)
+        self._read("land", indikator, oldest)
+        rows = self._land.get(indikator, pd.DataFrame(columns=["jahr"]))
         if jahr is not None:
             rows = rows[rows["jahr"] == int(jahr)]
         out = [

@@ -196,25 +196,48 @@ _SCRIPT = """
       if (g.getAttribute("aria-hidden") !== "true") g.setAttribute("aria-hidden", "true");
     });
   }
-  function apply(root) {
-    if (document.documentElement.lang !== "de") document.documentElement.lang = "de";
-    if (root && root.nodeType === 1) {
+  function translate(root) {
+    if (root && root.nodeType === 3) {
+      const t = tr(root.nodeValue);
+      if (t) root.nodeValue = t;
+    } else if (root && root.nodeType === 1) {
       fixEl(root);
       root.querySelectorAll("[aria-label], [title], [placeholder], [alt]").forEach(fixEl);
       fixText(root);
     }
+  }
+  let boxTimer = null;
+  function apply(root) {
+    if (document.documentElement.lang !== "de") document.documentElement.lang = "de";
+    translate(root);
     nameMaps();
-    scrollBoxes();
     navLists();
     images();
     sparklines();
+    // scrollBoxes reads layout (getComputedStyle, scrollHeight): once the page has settled, not in every
+    // frame while it is being built — forced layouts of a 631-row table delayed the map (issue 13).
+    // 100 ms stays below the 150 ms of DOM quiet the browser tests wait for.
+    clearTimeout(boxTimer);
+    boxTimer = setTimeout(scrollBoxes, 100);
   }
   let pending = false;
-  const obs = new MutationObserver(() => {
+  let added = new Set();
+  const obs = new MutationObserver((records) => {
+    // translate only what changed (walking the whole page's text in every frame cost as much as the map)
+    for (const r of records) {
+      if (r.type === "attributes") added.add(r.target);
+      else r.addedNodes.forEach((n) => added.add(n));
+    }
     if (pending) return;
     pending = true;
     // batch a rerun's burst of mutations into one pass
-    requestAnimationFrame(() => { pending = false; apply(document.body); });
+    requestAnimationFrame(() => {
+      pending = false;
+      const roots = added;
+      added = new Set();
+      roots.forEach((n) => { if (n.isConnected) translate(n); });
+      apply(null);
+    });
   });
   obs.observe(document.documentElement, { childList: true, subtree: true, attributes: true,
     attributeFilter: ["lang", "aria-label", "title", "placeholder"] });

@@ -88,14 +88,15 @@ def class_controls(
         st.session_state[k_k] = k_max
     fixed_k = scheme in ("std_mean", "manual")
     if k_max == classify.MIN_K:
-        # Three or fewer areas: a slider from 3 to 3 is not a choice (and Streamlit refuses min == max).
+        # Three or fewer areas: a choice of one class count is no choice.
         st.session_state[k_k] = k = classify.MIN_K
         st.caption(f"Anzahl Klassen: {k} (bei so wenigen Gebieten fest).")
     else:
-        k = st.slider(
+        # A selectbox, not a slider: Streamlit's slider pulls in moment/numbro/sprintf, one more wave of
+        # JavaScript before the map paints on every map page (benchmarks/browser.py); keyboard use is the same.
+        k = st.selectbox(
             "Anzahl Klassen",
-            classify.MIN_K,
-            k_max,
+            list(range(classify.MIN_K, k_max + 1)),
             key=k_k,
             disabled=fixed_k,
             help="Bei Standardabweichung und manuellen Grenzen ergibt sich die Zahl der Klassen aus den Grenzen."

@@ -151,6 +151,9 @@ def _profile(version, ebene: str, schluessel: str, verband: str | None, verband_
         if key is None or (level == "gemeindeverband" and ebene != "gemeinde"):
             continue
         inds = data.indicators(level)
+        # Every indicator of the level, not only those store.queries.area_years lists for the area: where a
+        # small Gemeinde has no stored value the Geheimhaltung still shows „gesperrt“ with its reason
+        # (tests/test_profile_scale.py). The level tables are the page's own cache (_values).
         for r in inds.itertuples():
             yrs = years(r.id, level)
             if not yrs:

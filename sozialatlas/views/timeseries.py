@@ -128,7 +128,8 @@ def wide_table(long: pd.DataFrame, dezimalen: int | None, kreis_names: list[str]
     )
     wide = cells.pivot_table(index="jahr", columns="name", values="text", aggfunc="first")
     order = list(dict.fromkeys(kreis_names + [LAND_NAME]))
-    wide = wide.reindex(columns=order).fillna(formatting.KEINE_DATEN)
+    # a column without any text is float (all NaN): object first, so the filler is no dtype mismatch
+    wide = wide.reindex(columns=order).astype(object).fillna(formatting.KEINE_DATEN)
     wide.index = [str(j) for j in wide.index]
     wide.index.name = "Jahr"
     wide.columns.name = None
